@@ -1,0 +1,49 @@
+# consular — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test lint messages migrate seed venv browsers clean
+
+$(BIN)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "consular needs Python 3.12 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Compiled translations are build output: made from locale/*.po with Babel (pure Python, no gettext needed).
+messages: venv
+	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | tail -n 2
+
+migrate: messages
+	$(BIN)/python manage.py migrate --no-input -v0
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	@echo
+	@echo "  consular is starting at http://localhost:$(PORT)/  (Ctrl-C stops the web server, worker and timers)"
+	@echo "  Sign in with a demo login above; get its second-factor code with:"
+	@echo "      $(BIN)/python manage.py demo_code nyc_clerk"
+	@echo
+	$(BIN)/python -m consular.run --port $(PORT)
+
+test: messages
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf var .pytest_cache

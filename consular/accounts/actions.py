@@ -1,0 +1,50 @@
+"""Every change to a user's sign-in factors, each audited."""
+
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from consular.audit.actions import Action, record
+from consular.offices.scoping import Actor
+
+BACKUP_CODE_COUNT = 10
+
+
+def start_totp_enrolment(user: AbstractBaseUser) -> TOTPDevice:
+    """An unconfirmed authenticator: it counts only once the user proves it with a code."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(
+    device: TOTPDevice, *, by_user: AbstractBaseUser, actor: Actor | None, request: HttpRequest
+) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(by=actor, username=by_user.get_username(), action=Action.SECOND_FACTOR, target=device,
+           changes={"device": [None, "authenticator app added"]}, request=request)
+
+
+@transaction.atomic
+def regenerate_backup_codes(user: AbstractBaseUser, *, by: Actor | None, request: HttpRequest) -> list[str]:
+    """Replace all backup codes with new ones; the old ones stop working at once."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record(by=by, username=user.get_username(), action=Action.SECOND_FACTOR, target=device,
+           changes={"backup_codes": [None, "regenerated"]}, request=request)
+    return codes
+
+
+@transaction.atomic
+def remove_device(device, *, by: Actor, request: HttpRequest) -> None:
+    description = f"{device._meta.verbose_name}: {device.name}"
+    record(by=by, action=Action.SECOND_FACTOR, target=device,
+           changes={"device": [description, "removed"]}, request=request)
+    device.delete()

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    """Delete sessions past their expiry: they can no longer be used, only leaked."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,96 @@
+"""`Idempotency-Key` on POST: a retry gets the first response and creates nothing twice.
+
+The key is claimed by inserting its row in the same transaction as the work, so two
+concurrent requests with one key cannot both run: the second waits on the unique
+index, then replays what the first stored (or, if it is still running, gets a 409).
+The same key with a different request body is a 422.
+"""
+
+import hashlib
+import json
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from consular.api.models import IdempotencyRecord
+from consular.api.problems import Conflict, UnprocessableRequest
+from consular.offices.scoping import request_actor
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+STORED_HEADERS = ("Location", "ETag")
+
+
+class MissingIdempotencyKey(UnprocessableRequest):
+    status_code = 400
+    default_detail = "POST requests need an Idempotency-Key header (a unique value per intended change, e.g. a UUID)."
+    default_code = "idempotency_key_missing"
+
+
+def _principal(request) -> str:
+    actor = request_actor(request._request)
+    if actor is not None and actor.api_client is not None:
+        return f"client:{actor.api_client.pk}"
+    return f"user:{request.user.pk}"
+
+
+def _fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(request.get_full_path().encode())
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def idempotent(post):
+    """Decorate an APIView's `post`."""
+
+    @wraps(post)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip()
+        if not key or len(key) > 200:
+            raise MissingIdempotencyKey()
+        fingerprint = _fingerprint(request)
+        principal = _principal(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        principal=principal, key=key, method=request.method,
+                        path=request.get_full_path()[:500], request_hash=fingerprint,
+                    )
+            except IntegrityError:
+                return _replay(IdempotencyRecord.objects.get(principal=principal, key=key), fingerprint)
+            try:
+                response = post(view, request, *args, **kwargs)
+            except Exception as exc:
+                response = view.handle_exception(exc)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+                return response
+            record.status_code = response.status_code
+            record.response_body = json.loads(JSONRenderer().render(response.data) or b"null")
+            record.response_headers = {h: response[h] for h in STORED_HEADERS if response.has_header(h)}
+            record.save(update_fields=["status_code", "response_body", "response_headers"])
+            # A failed validation changed nothing: let the client fix the body and reuse the key.
+            if 400 <= response.status_code < 500:
+                transaction.set_rollback(True)
+            return response
+
+    return wrapper
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.request_hash != fingerprint:
+        raise UnprocessableRequest(
+            "This Idempotency-Key was already used with a different request. Use a new key for a new change.",
+            code="idempotency_key_reused",
+        )
+    if record.status_code is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed. Retry shortly.",
+                       code="idempotency_key_in_progress")
+    headers = dict(record.response_headers)
+    headers[REPLAYED_HEADER] = "true"
+    return Response(record.response_body, status=record.status_code, headers=headers)

@@ -1,0 +1,128 @@
+"""The one place that decides which rows an acting office may see.
+
+A request runs inside a django-scopes scope holding the request (set by
+`ActingOfficeMiddleware`); tasks and commands open `scope(actor=...)` or, for system
+work that must see every office, `scopes_disabled()`. A scoped model's default
+manager filters by the current actor; with no scope at all it refuses to query
+instead of returning every office's rows.
+
+Rules: HQ staff and auditors see every office; everyone else (mission and
+prefectural staff, API clients) sees their acting office only. Auditors never write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django_scopes import get_scope
+from django_scopes.manager import DisabledQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+    from consular.offices.models import ApiClient, Membership, Office
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, for which office, in which role."""
+
+    office: Office
+    role: str
+    user: AbstractBaseUser | None = None
+    membership: Membership | None = None
+    api_client: ApiClient | None = None
+
+    @property
+    def sees_all_offices(self) -> bool:
+        from consular.offices.models import Office, Role
+
+        return self.office.kind == Office.Kind.HQ or self.role == Role.AUDITOR
+
+    @property
+    def is_read_only(self) -> bool:
+        from consular.offices.models import Role
+
+        return self.role == Role.AUDITOR
+
+    @property
+    def name(self) -> str:
+        if self.api_client is not None:
+            return self.api_client.get_username()
+        return self.user.get_username() if self.user is not None else ""
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+ACTOR_ATTRIBUTE = "_consular_actor"
+
+
+def request_actor(request: HttpRequest) -> Actor | None:
+    """The actor of a request: an API client, or the signed-in, verified staff member's acting membership."""
+    actor = getattr(request, ACTOR_ATTRIBUTE, None)
+    if actor is not None:
+        return actor
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
+        return None
+    membership = acting_membership(request, user)
+    if membership is None:
+        return None
+    actor = Actor(office=membership.office, role=membership.role, user=user, membership=membership)
+    setattr(request, ACTOR_ATTRIBUTE, actor)
+    return actor
+
+
+ACTING_MEMBERSHIP_SESSION_KEY = "acting_membership_id"
+
+
+def acting_membership(request: HttpRequest, user: AbstractBaseUser) -> Membership | None:
+    """The membership chosen in this session, if still current, else the user's first current one."""
+    from consular.offices.models import Membership
+
+    memberships = list(Membership.unscoped.current().filter(user=user).select_related("office"))
+    if not memberships:
+        return None
+    chosen = request.session.get(ACTING_MEMBERSHIP_SESSION_KEY)
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    return memberships[0]
+
+
+def current_actor() -> Actor | None:
+    scope = get_scope()
+    if "actor" in scope:
+        return scope["actor"]
+    if "request" in scope:
+        return request_actor(scope["request"])
+    return None
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A scoped model names the path from its rows to their office in `office_scope`."""
+
+    def visible_to(self, actor: Actor | None) -> ScopedQuerySet:
+        """Rows this actor may read."""
+        if actor is None:
+            return self.none()
+        if actor.sees_all_offices:
+            return self
+        return self.filter(**{self.model.office_scope: actor.office})
+
+
+class OfficeScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Filters by the current scope's actor; refuses to query outside any scope."""
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = super().get_queryset()
+        scope = get_scope()
+        if not scope.get("_enabled", True):
+            return queryset
+        if "actor" not in scope and "request" not in scope:
+            return DisabledQuerySet(self.model, using=self._db, missing_scopes=["actor"])
+        return queryset.visible_to(current_actor())

@@ -1,0 +1,119 @@
+"""Home pages by role, switching office, an office's staff and holidays."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consular.audit.models import AuditEntry
+from consular.offices import actions
+from consular.offices.forms import HolidayForm, SwitchOfficeForm
+from consular.offices.models import ApiClient, Holiday, Membership, Office
+from consular.offices.scoping import Actor, request_actor
+from consular.workflow.models import WorkerHeartbeat
+from consular.workflow.versions import StaleVersion
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request_actor(request)
+    if actor is None:
+        raise PermissionDenied(_("You have no current assignment at any office."))
+    return actor
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if actor is None:
+        return render(request, "offices/no_membership.html", status=403)
+    today = actor.office.local_today()
+    counts: dict[str, int] = {
+        "staff": Membership.objects.current().filter(office=actor.office).count(),
+        "upcoming_holidays": Holiday.objects.filter(office=actor.office, date__gte=today).count(),
+    }
+    if actor.sees_all_offices:
+        counts.update(Office.objects.aggregate(
+            offices=Count("pk"), missions=Count("pk", filter=Q(kind=Office.Kind.MISSION))
+        ))
+    if actor.is_read_only:
+        counts["audit_today"] = AuditEntry.objects.filter(at__date=timezone.localdate()).count()
+    if actor.role == "administrator":
+        counts["api_clients"] = ApiClient.objects.filter(revoked_at__isnull=True).count()
+        counts["worker_last_seen"] = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    return render(request, "offices/home.html", {"counts": counts})
+
+
+@require_POST
+def switch_office(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = SwitchOfficeForm(request.POST)
+    membership = None
+    if form.is_valid():
+        membership = (
+            Membership.unscoped.current().filter(user=actor.user, pk=form.cleaned_data["membership"])
+            .select_related("office").first()
+        )
+    if membership is None:
+        messages.error(request, _("You cannot act for that office."))
+        return redirect("home")
+    actions.switch_office(request, membership, by=actor)
+    messages.success(request, _("You are now acting for %(office)s.") % {"office": membership.office.name})
+    return redirect("home")
+
+
+def office_detail(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _actor(request)
+    office = get_object_or_404(Office.objects.all(), code=code)
+    memberships = Membership.objects.current().filter(office=office).select_related("user")
+    context = {
+        "office": office,
+        "memberships": memberships,
+        "holidays": Holiday.objects.filter(office=office, date__gte=office.local_today()),
+        "may_manage": actions.may_manage_office(actor, office),
+    }
+    return render(request, "offices/office_detail.html", context)
+
+
+def holiday_add(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _actor(request)
+    office = get_object_or_404(Office.objects.all(), code=code)
+    if not actions.may_manage_office(actor, office):
+        raise PermissionDenied
+    form = HolidayForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        actions.add_holiday(office=office, by=actor, **{k: form.cleaned_data[k] for k in ("date", "name")})
+        messages.success(request, _("Holiday added."))
+        return redirect("offices:office_detail", code=office.code)
+    return render(request, "offices/holiday_form.html", {"office": office, "form": form})
+
+
+def holiday_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    holiday = get_object_or_404(Holiday.objects.select_related("office"), office__code=code, pk=pk)
+    if not actions.may_manage_office(actor, holiday.office):
+        raise PermissionDenied
+    form = HolidayForm(request.POST or None, instance=holiday, office=holiday.office)
+    stale, conflict = False, None
+    if request.method == "POST" and form.is_valid():
+        expected = form.cleaned_data.get("version")
+        try:
+            if request.POST.get("delete"):
+                actions.remove_holiday(holiday, expected_version=expected, by=actor)
+                messages.success(request, _("Holiday removed."))
+            else:
+                actions.change_holiday(holiday, date=form.cleaned_data["date"], name=form.cleaned_data["name"],
+                                       expected_version=expected, by=actor)
+                messages.success(request, _("Holiday saved."))
+            return redirect("offices:office_detail", code=holiday.office.code)
+        except StaleVersion:
+            # Keep what the user typed and show what is there now: nothing is lost or overwritten.
+            stale, conflict = True, Holiday.objects.filter(pk=holiday.pk).first()
+    return render(
+        request,
+        "offices/holiday_form.html",
+        {"office": holiday.office, "form": form, "holiday": holiday, "stale": stale, "conflict": conflict},
+        status=409 if stale else 200,
+    )

@@ -1,0 +1,1 @@
+"""Built in its own issue; registered now so URLs, navigation and import contracts exist."""
