@@ -64,7 +64,9 @@ def reauthentication_required(view):
 def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials=None, *args, **kwargs):
     """django-axes calls this once a username and address pair is locked."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = SignInForm(request)
+    form = SignInForm(request, initial={"username": request.POST.get("username", "")})
+    form.full_clean()  # an unbound form: no validation runs, it only gets somewhere to hold the error
+    form.cleaned_data = {}
     form.add_error(None, _("Too many failed attempts. Sign-in is locked for %(minutes)d minutes; "
                            "ask your administrator if you need access sooner.") % {"minutes": minutes})
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)}, status=429)
@@ -116,7 +118,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             record(by=request_actor(request), username=user.get_username(), action=Action.SIGN_IN, request=request)
             return redirect(next_url)
-        form.add_error("code", throttled or _throttled_message(user) or _("That code is not correct."))
+        form.add_error("code", throttled or _("That code is not correct."))
     has_passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
     return render(request, "accounts/verify.html", {"form": form, "next": next_url, "has_passkey": has_passkey})
 

@@ -2,6 +2,7 @@
 
 import csv
 from datetime import datetime, time, timedelta
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -25,6 +26,17 @@ def _auditor(request: HttpRequest) -> Actor:
     return actor
 
 
+def auditor_required(view):
+    """Checked before re-authentication, so nobody else is even asked for their password."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _auditor(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _search(form: AuditSearchForm):
     entries = AuditEntry.objects.all()
     if not form.is_valid():
@@ -36,8 +48,8 @@ def _search(form: AuditSearchForm):
     return entries.search(text=data["text"], office=data["office"], action=data["action"], since=since, until=until)
 
 
+@auditor_required
 def entry_list(request: HttpRequest) -> HttpResponse:
-    _auditor(request)
     form = AuditSearchForm(request.GET or None)
     entries = _search(form) if request.GET else AuditEntry.objects.all()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -51,6 +63,7 @@ class _Echo:
         return value
 
 
+@auditor_required
 @reauthentication_required
 def entry_export(request: HttpRequest) -> HttpResponse:
     actor = _auditor(request)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from consular.api.conditional import etag_for, expected_version
 from consular.api.idempotency import idempotent
+from consular.api.pagination import CursorPagination
 from consular.api.problems import PreconditionFailed
 from consular.offices import actions
 from consular.offices.models import Holiday, Office
@@ -89,6 +90,9 @@ class OfficeDetail(generics.RetrieveAPIView):
 
 
 class HolidayList(APIView):
+    # A plain APIView has no pagination_class of its own (only GenericAPIView does).
+    pagination_class = CursorPagination
+
     def get_office(self) -> Office:
         return get_object_or_404(Office.objects.all(), code=self.kwargs["code"])
 
@@ -97,7 +101,9 @@ class HolidayList(APIView):
         office = self.get_office()
         paginator = self.pagination_class()
         paginator.ordering = ("date", "pk")
-        page = paginator.paginate_queryset(Holiday.objects.filter(office=office), request, view=self)
+        # select_related: the serializer names each row's office, else one query per row.
+        holidays = Holiday.objects.filter(office=office).select_related("office")
+        page = paginator.paginate_queryset(holidays, request, view=self)
         return paginator.get_paginated_response(HolidaySerializer(page, many=True).data)
 
     @extend_schema(

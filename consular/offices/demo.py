@@ -15,7 +15,7 @@ DEMO_API_TOKEN = "csk_demo_osaka_prefecture_token_for_local_use_only"
 
 OFFICES = [
     # kind, code, Japanese name, English name, country, zone, currency, district
-    ("hq", "HQ", "外務省本省", "Ministry of Foreign Affairs (HQ)", "JPN", "Asia/Tokyo", "JPY", []),
+    ("hq", "HQ", "外務省本省", "Ministry of Foreign Affairs", "JPN", "Asia/Tokyo", "JPY", []),
     ("mission", "NYC", "在ニューヨーク日本国総領事館", "Consulate-General of Japan in New York", "USA",
      "America/New_York", "USD", ["USA"]),
     ("mission", "LON", "在英国日本国大使館", "Embassy of Japan in the UK", "GBR", "Europe/London", "GBP",
@@ -79,8 +79,10 @@ def seed() -> None:
         user.is_superuser = is_staff
         user.save()
         for code, role in memberships:
+            # A second membership is a later temporary assignment; the first is the home office.
+            starts_on = date(2026, 4, 1) if code == memberships[0][0] else date(2026, 10, 1)
             Membership.unscoped.get_or_create(
-                user=user, office=offices[code], role=role, defaults={"starts_on": date(2026, 4, 1)}
+                user=user, office=offices[code], role=role, defaults={"starts_on": starts_on}
             )
         TOTPDevice.objects.get_or_create(
             user=user, name="Demo authenticator", defaults={"key": demo_totp_key(username), "confirmed": True}

@@ -84,7 +84,10 @@ def acting_membership(request: HttpRequest, user: AbstractBaseUser) -> Membershi
     """The membership chosen in this session, if still current, else the user's first current one."""
     from consular.offices.models import Membership
 
-    memberships = list(Membership.unscoped.current().filter(user=user).select_related("office"))
+    # Earliest start first: the home posting is the default, later temporary ones are switched to.
+    memberships = list(
+        Membership.unscoped.current().filter(user=user).select_related("office").order_by("starts_on", "pk")
+    )
     if not memberships:
         return None
     chosen = request.session.get(ACTING_MEMBERSHIP_SESSION_KEY)
@@ -112,7 +115,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if actor.sees_all_offices:
             return self
-        return self.filter(**{self.model.office_scope: actor.office})
+        return self.filter(**{self.model.office_scope: actor.office.pk})
 
 
 class OfficeScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

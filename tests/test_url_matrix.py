@@ -1,0 +1,199 @@
+"""Every URL pattern the project has, as every member of the cast.
+
+A new URL that is not in EXPECTED fails `test_every_url_pattern_is_in_the_matrix`:
+decide who may see it (and that another office's object is a 404) before it ships.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+
+from tests.factories import HolidayFactory
+
+# Cast members, in this order, for every row.
+CAST = ["anonymous", "password_only", "nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "hq_admin",
+        "auditor", "osaka_api"]
+
+# Shorthands: S = sign-in redirect, V = verify redirect, R = reauthenticate redirect.
+S, V, R = "sign_in", "verify", "reauth"
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: str = ""  # "nyc", "london", "nyc_holiday", "london_holiday", "osaka"
+    outcomes: tuple = ()
+
+
+def row(name: str, kwargs: str = "", **outcomes) -> Row:
+    return Row(name, kwargs, tuple(outcomes[member] for member in CAST))
+
+
+SIGNED_IN_200 = dict(anonymous=S, password_only=V, nyc_clerk=200, nyc_supervisor=200, london_clerk=200,
+                     hq_officer=200, hq_admin=200, auditor=200, osaka_api=S)
+ONLY_POST = dict(anonymous=S, password_only=V, nyc_clerk=405, nyc_supervisor=405, london_clerk=405,
+                 hq_officer=405, hq_admin=405, auditor=405, osaka_api=S)
+API_READ = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervisor=200, london_clerk=200,
+                hq_officer=200, hq_admin=200, auditor=200, osaka_api=200)
+NYC_ONLY = dict(anonymous=S, password_only=V, nyc_clerk=200, nyc_supervisor=200, london_clerk=404,
+                hq_officer=200, hq_admin=200, auditor=200, osaka_api=S)
+NYC_MANAGERS = dict(anonymous=S, password_only=V, nyc_clerk=403, nyc_supervisor=200, london_clerk=404,
+                    hq_officer=403, hq_admin=200, auditor=403, osaka_api=S)
+API_NYC_ONLY = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervisor=200, london_clerk=404,
+                    hq_officer=200, hq_admin=200, auditor=200, osaka_api=404)
+
+EXPECTED = [
+    row("home", **SIGNED_IN_200),
+    row("health", **{member: 200 for member in CAST}),
+    row("set_language", **{member: 302 for member in CAST}),
+    row("accounts:sign_in", **{**{m: 302 for m in CAST}, "anonymous": 200, "password_only": 200, "osaka_api": 200}),
+    row("accounts:verify", **{**SIGNED_IN_200, "password_only": 200, **{m: 302 for m in CAST[2:8]}}),
+    row("accounts:sign_out", **{**ONLY_POST, "password_only": 405}),
+    row("accounts:security", **SIGNED_IN_200),
+    row("accounts:enrol", **{**SIGNED_IN_200, "password_only": V, **{m: R for m in CAST[2:8]}}),
+    row("accounts:backup_codes", **ONLY_POST),
+    row("accounts:passkeys", **{**SIGNED_IN_200, **{m: R for m in CAST[2:8]}}),
+    row("accounts:remove_device", **ONLY_POST),
+    row("accounts:reauthenticate", **SIGNED_IN_200),
+    row("offices:switch_office", **ONLY_POST),
+    row("offices:office_detail", "nyc", **NYC_ONLY),
+    row("offices:office_detail", "london", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                              "london_clerk": 200}),
+    row("offices:holiday_add", "nyc", **NYC_MANAGERS),
+    row("offices:holiday_add", "london", **{**NYC_MANAGERS, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                           "london_clerk": 403}),
+    row("offices:holiday_edit", "nyc_holiday", **NYC_MANAGERS),
+    row("offices:holiday_edit", "london_holiday", **{**NYC_MANAGERS, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                     "london_clerk": 403}),
+    row("audit:entry_list", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}}),
+    row("audit:entry_export", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}, "auditor": R}),
+    row("passports:index", **SIGNED_IN_200),
+    row("visas:index", **SIGNED_IN_200),
+    row("residency:index", **SIGNED_IN_200),
+    row("otp_webauthn:credential-registration-begin", **ONLY_POST),
+    row("otp_webauthn:credential-registration-complete", **ONLY_POST),
+    row("otp_webauthn:credential-authentication-begin", **{**ONLY_POST, "password_only": 405}),
+    row("otp_webauthn:credential-authentication-complete", **{**ONLY_POST, "password_only": 405}),
+    row("otp_webauthn:js-i18n-catalog", **{**SIGNED_IN_200, "password_only": 200}),
+    row("api_schema", **API_READ),
+    row("api_docs", **{**API_READ, "osaka_api": 200}),
+    row("api_me", **API_READ),
+    row("api_office_list", **API_READ),
+    row("api_office_detail", "nyc", **API_NYC_ONLY),
+    row("api_office_detail", "osaka", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404, "osaka_api": 200}),
+    row("api_holiday_list", "nyc", **API_NYC_ONLY),
+    row("api_holiday_list", "london", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                         "london_clerk": 200}),
+    row("api_holiday_detail", "nyc_holiday", **API_NYC_ONLY),
+    row("api_holiday_detail", "london_holiday", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                   "london_clerk": 200}),
+    row("api_not_found", **{member: 404 for member in CAST}),
+]
+
+
+def all_patterns(resolver: URLResolver | None = None, namespace: str = "", prefix: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace)
+            yield from all_patterns(pattern, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    covered = {r.name for r in EXPECTED}
+    missing = [(name, route) for name, route in all_patterns()
+               if not route.startswith("admin/") and name not in covered]
+    assert not missing, f"Add these URL patterns to EXPECTED in {__file__}: {missing}"
+
+
+def _password_only(user) -> Client:
+    """Past the password, not yet past the second factor."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = timezone.now().isoformat()
+    session.save()
+    return client
+
+
+def test_every_admin_url_needs_sign_in_and_second_factor(client, nyc_clerk):
+    password_only = _password_only(nyc_clerk)
+    admin_routes = [route for _name, route in all_patterns() if route.startswith("admin/")]
+    assert len(admin_routes) > 20
+    for route in admin_routes:
+        url = "/" + _fill(route)
+        anonymous = client.get(url)
+        assert anonymous.status_code == 302 and "/accounts/sign-in/" in anonymous["Location"], url
+        half = password_only.get(url)
+        assert half.status_code == 302 and "/accounts/sign-in/verify/" in half["Location"], url
+
+
+def _fill(route: str) -> str:
+    """A concrete path for a regex or converter route: any object id will do for these checks."""
+    import re
+
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "")
+    route = re.sub(r"<(?:\w+:)?(\w+)>", "1", route)
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", "1", route)
+    return route
+
+
+@pytest.fixture
+def objects(nyc, london, osaka):
+    return {
+        "nyc": {"code": "NYC"},
+        "london": {"code": "LON"},
+        "osaka": {"code": "OSA"},
+        "nyc_holiday": {"code": "NYC", "pk": HolidayFactory(office=nyc).pk},
+        "london_holiday": {"code": "LON", "pk": HolidayFactory(office=london).pk},
+    }
+
+
+@pytest.fixture
+def cast_clients(signed_in, api, nyc_clerk, nyc_supervisor, london_clerk, hq_officer, hq_admin, auditor,
+                 osaka_client):
+    password_only = _password_only(nyc_clerk)
+    return {
+        "anonymous": Client(),
+        "password_only": password_only,
+        "nyc_clerk": signed_in(nyc_clerk),
+        "nyc_supervisor": signed_in(nyc_supervisor),
+        "london_clerk": signed_in(london_clerk),
+        "hq_officer": signed_in(hq_officer),
+        "hq_admin": signed_in(hq_admin),
+        "auditor": signed_in(auditor),
+        "osaka_api": api(osaka_client[1]),
+    }
+
+
+@pytest.mark.parametrize("entry", EXPECTED, ids=lambda r: f"{r.name}[{r.kwargs}]" if r.kwargs else r.name)
+def test_url_outcome_for_every_cast_member(entry: Row, cast_clients, objects):
+    kwargs = objects[entry.kwargs] if entry.kwargs else {}
+    url = reverse(entry.name, kwargs=kwargs) if entry.name != "api_not_found" else "/api/v1/no-such-thing/"
+    failures = []
+    for member, expected in zip(CAST, entry.outcomes, strict=True):
+        response = cast_clients[member].get(url)
+        actual = response.status_code
+        location = response.get("Location", "")
+        if expected == S:
+            ok = actual == 302 and location.startswith("/accounts/sign-in/?")
+        elif expected == V:
+            ok = actual == 302 and location.startswith("/accounts/sign-in/verify/")
+        elif expected == R:
+            ok = actual == 302 and location.startswith("/accounts/reauthenticate/")
+        else:
+            ok = actual == expected
+        if not ok:
+            failures.append(f"{member}: expected {expected}, got {actual} {location}")
+        if url.startswith("/api/") and actual >= 400:
+            assert response["Content-Type"].startswith("application/problem+json"), (member, url)
+    assert not failures, f"{url}: " + "; ".join(failures)
