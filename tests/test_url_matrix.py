@@ -12,7 +12,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
-
 from tests.factories import HolidayFactory
 
 # Cast members, in this order, for every row.

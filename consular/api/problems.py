@@ -5,6 +5,7 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -62,6 +63,11 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         body = problem(response.status_code, str(detail), code)
+    request = context.get("request")
+    if request is not None:
+        # A problem is JSON whatever the view renders otherwise (the schema's YAML, the docs' HTML).
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = PROBLEM_CONTENT_TYPE
     return Response(body, status=response.status_code, headers=_kept_headers(response),
                     content_type=PROBLEM_CONTENT_TYPE)
 

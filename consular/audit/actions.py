@@ -45,10 +45,11 @@ def record(
 
 def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value changed, as JSON-safe strings."""
+    fields = list(old) + [field for field in new if field not in old]
     return {
-        field: [_plain(old.get(field)), _plain(value)]
-        for field, value in new.items()
-        if old.get(field) != value
+        field: [_plain(old.get(field)), _plain(new.get(field))]
+        for field in fields
+        if old.get(field) != new.get(field)
     }
 
 

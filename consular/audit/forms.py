@@ -9,7 +9,7 @@ class AuditSearchForm(forms.Form):
     text = forms.CharField(label=_("Who or what"), required=False, max_length=200)
     office = forms.ChoiceField(label=_("Office"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("Any"))] + list(AuditEntry.Action.choices))
+                               choices=[("", _("Any")), *AuditEntry.Action.choices])
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                             help_text=_("Inclusive."))

@@ -19,7 +19,9 @@ from consular.workflow.versions import StaleVersion
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description="A unique value per intended change (e.g. a UUID). A retry with the same key returns the first response.",
+    description=(
+        "A unique value per intended change (e.g. a UUID). A retry with the same key returns the first response."
+    ),
 )
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,

@@ -42,7 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
         counts["audit_today"] = AuditEntry.objects.filter(at__date=timezone.localdate()).count()
     if actor.role == "administrator":
         counts["api_clients"] = ApiClient.objects.filter(revoked_at__isnull=True).count()
-        counts["worker_last_seen"] = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+        latest = WorkerHeartbeat.objects.order_by("-beat_at").first()
+        counts["worker_last_seen"] = latest.beat_at if latest else None
     return render(request, "offices/home.html", {"counts": counts})
 
 

@@ -32,8 +32,9 @@ def send_json(client, method: str, path: str, body, **headers):
 
 def add_holiday(client, code: str, body, key: str | None = None):
     """POST a holiday with a fresh Idempotency-Key unless one is given."""
-    return send_json(client, "post", f"/api/v1/offices/{code}/holidays/", body,
-                     **{"Idempotency-Key": key or str(uuid.uuid4())})
+    return send_json(
+        client, "post", f"/api/v1/offices/{code}/holidays/", body, **{"Idempotency-Key": key or str(uuid.uuid4())}
+    )
 
 
 def assert_problem(response, status: int) -> dict:

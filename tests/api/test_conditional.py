@@ -50,8 +50,9 @@ def test_if_none_match_with_an_old_etag_returns_the_holiday(supervisor_client, u
 
 
 def test_if_none_match_does_not_reveal_another_office_holiday(supervisor_client, london_holiday):
-    response = supervisor_client.get(f"/api/v1/offices/LON/holidays/{london_holiday.pk}/",
-                                     headers={"If-None-Match": f'"{london_holiday.pk}-1"'})
+    response = supervisor_client.get(
+        f"/api/v1/offices/LON/holidays/{london_holiday.pk}/", headers={"If-None-Match": f'"{london_holiday.pk}-1"'}
+    )
 
     assert_problem(response, 404)
 
@@ -67,8 +68,13 @@ def test_write_without_if_match_is_a_428_problem_and_changes_nothing(supervisor_
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_stale_if_match_is_a_412_problem_and_the_row_is_unchanged(supervisor_client, url, nyc_holiday, method):
-    response = send_json(supervisor_client, method, url, {"date": "2027-07-04", "name": "Fourth of July"},
-                         **{"If-Match": f'"{nyc_holiday.pk}-0"'})
+    response = send_json(
+        supervisor_client,
+        method,
+        url,
+        {"date": "2027-07-04", "name": "Fourth of July"},
+        **{"If-Match": f'"{nyc_holiday.pk}-0"'},
+    )
 
     assert_problem(response, 412)
     assert unchanged(nyc_holiday)
@@ -99,8 +105,13 @@ def test_correct_if_match_changes_the_holiday_bumps_its_version_and_returns_a_ne
 
 
 def test_put_replaces_every_field(supervisor_client, url, nyc_holiday):
-    response = send_json(supervisor_client, "put", url, {"date": "2027-07-04", "name": "Fourth of July"},
-                         **{"If-Match": f'"{nyc_holiday.pk}-1"'})
+    response = send_json(
+        supervisor_client,
+        "put",
+        url,
+        {"date": "2027-07-04", "name": "Fourth of July"},
+        **{"If-Match": f'"{nyc_holiday.pk}-1"'},
+    )
 
     assert response.status_code == 200
     nyc_holiday.refresh_from_db()
@@ -108,8 +119,9 @@ def test_put_replaces_every_field(supervisor_client, url, nyc_holiday):
 
 
 def test_put_missing_a_field_is_a_400_problem_and_changes_nothing(supervisor_client, url, nyc_holiday):
-    response = send_json(supervisor_client, "put", url, {"name": "Fourth of July"},
-                         **{"If-Match": f'"{nyc_holiday.pk}-1"'})
+    response = send_json(
+        supervisor_client, "put", url, {"name": "Fourth of July"}, **{"If-Match": f'"{nyc_holiday.pk}-1"'}
+    )
 
     body = assert_problem(response, 400)
     assert [error["field"] for error in body["errors"]] == ["date"]
@@ -119,8 +131,9 @@ def test_put_missing_a_field_is_a_400_problem_and_changes_nothing(supervisor_cli
 def test_moving_a_holiday_onto_another_is_a_400_problem_and_changes_nothing(supervisor_client, url, nyc_holiday, nyc):
     Holiday.unscoped.create(office=nyc, date=date(2027, 12, 25), name="Christmas")
 
-    response = send_json(supervisor_client, "patch", url, {"date": "2027-12-25"},
-                         **{"If-Match": f'"{nyc_holiday.pk}-1"'})
+    response = send_json(
+        supervisor_client, "patch", url, {"date": "2027-12-25"}, **{"If-Match": f'"{nyc_holiday.pk}-1"'}
+    )
 
     assert_problem(response, 400)
     assert unchanged(nyc_holiday)
@@ -145,8 +158,13 @@ def test_if_match_star_writes_whatever_the_version(supervisor_client, url, nyc_h
 
 
 def test_if_match_with_a_list_including_the_current_etag_writes(supervisor_client, url, nyc_holiday):
-    response = send_json(supervisor_client, "patch", url, {"name": "Fourth of July"},
-                         **{"If-Match": f'"{nyc_holiday.pk}-0", "{nyc_holiday.pk}-1"'})
+    response = send_json(
+        supervisor_client,
+        "patch",
+        url,
+        {"name": "Fourth of July"},
+        **{"If-Match": f'"{nyc_holiday.pk}-0", "{nyc_holiday.pk}-1"'},
+    )
 
     assert response.status_code == 200
 

@@ -4,7 +4,7 @@ import json
 
 from consular.audit.models import AuditEntry
 from consular.offices.models import Holiday
-from tests.api.conftest import add_holiday, assert_problem
+from tests.api.conftest import add_holiday, assert_problem, send_json
 
 
 def test_malformed_json_body_is_a_400_problem_and_saves_nothing(signed_in, nyc_supervisor, nyc):
@@ -113,3 +113,13 @@ def test_problem_type_is_derived_from_the_error_code(signed_in, nyc_supervisor, 
     response = add_holiday(signed_in(nyc_supervisor), "NYC", {"date": "2027-01-01"})
 
     assert json.loads(response.content)["type"] == "https://consular.example/problems/validation-error"
+
+
+def test_malformed_json_in_a_change_is_a_400_problem_and_changes_nothing(signed_in, nyc_supervisor, nyc_holiday):
+    url = f"/api/v1/offices/NYC/holidays/{nyc_holiday.pk}/"
+
+    response = send_json(signed_in(nyc_supervisor), "patch", url, '{"name": ', **{"If-Match": f'"{nyc_holiday.pk}-1"'})
+
+    assert_problem(response, 400)
+    nyc_holiday.refresh_from_db()
+    assert (nyc_holiday.name, nyc_holiday.version) == ("Independence Day (observed)", 1)

@@ -102,7 +102,7 @@ def test_office_page_lists_staff_with_constant_queries(signed_in, nyc_supervisor
     client = signed_in(nyc_supervisor)
     with django_assert_max_num_queries(15) as few:
         client.get("/offices/NYC/")
-    for n in range(30):
+    for _ in range(30):
         MembershipFactory(office=nyc)
     with django_assert_max_num_queries(15) as many:
         client.get("/offices/NYC/")

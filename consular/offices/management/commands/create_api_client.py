@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, office: str, name: str, **options):
         found = Office.directory.filter(code=office.upper()).first()
         if found is None:
-            raise CommandError(f"No office with code {office!r}. Known: {', '.join(Office.directory.values_list('code', flat=True))}")
+            known = ", ".join(Office.directory.values_list("code", flat=True))
+            raise CommandError(f"No office with code {office!r}. Known: {known}")
         if ApiClient.unscoped.filter(office=found, name=name).exists():
             raise CommandError(f"{found.code} already has a client named {name!r}.")
         client, token = create_api_client(office=found, name=name, created_by="manage.py create_api_client")

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         demo.seed()
         if quiet:
             return
-        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, full_name, memberships, _staff in demo.STAFF:
             where = ", ".join(f"{role.label} @ {code}" for code, role in memberships)
             self.stdout.write(f"  {username:<16} {full_name:<16} {where}")

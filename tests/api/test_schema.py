@@ -1,0 +1,92 @@
+"""The OpenAPI document and its browsable docs, served without any CDN."""
+
+import json
+import re
+
+import pytest
+
+SCHEMA_ACCEPT = "application/vnd.oai.openapi+json"
+
+
+@pytest.fixture
+def schema(api, osaka_client) -> dict:
+    _client, token = osaka_client
+    response = api(token).get("/api/v1/schema/", headers={"Accept": SCHEMA_ACCEPT})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(SCHEMA_ACCEPT)
+    return json.loads(response.content)
+
+
+def header_parameters(operation: dict) -> set[str]:
+    return {parameter["name"] for parameter in operation.get("parameters", []) if parameter["in"] == "header"}
+
+
+def test_schema_is_an_openapi_3_document(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "consular API"
+
+
+def test_schema_is_also_served_as_json_by_query_parameter(signed_in, nyc_clerk):
+    response = signed_in(nyc_clerk).get("/api/v1/schema/?format=json")
+
+    assert response.status_code == 200
+    assert json.loads(response.content)["openapi"].startswith("3.")
+
+
+def test_schema_lists_the_holiday_paths(schema):
+    assert {"/api/v1/offices/{code}/holidays/", "/api/v1/offices/{code}/holidays/{id}/"} <= set(schema["paths"])
+
+
+def test_schema_does_not_list_the_catch_all_not_found_route(schema):
+    assert all(not path.startswith("/api/v1/{") and ".*" not in path for path in schema["paths"])
+
+
+def test_adding_a_holiday_documents_a_required_idempotency_key(schema):
+    post = schema["paths"]["/api/v1/offices/{code}/holidays/"]["post"]
+
+    assert "Idempotency-Key" in header_parameters(post)
+    assert next(p for p in post["parameters"] if p["name"] == "Idempotency-Key")["required"] is True
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_holiday_writes_document_a_required_if_match(schema, method):
+    operation = schema["paths"]["/api/v1/offices/{code}/holidays/{id}/"][method]
+
+    assert "If-Match" in header_parameters(operation)
+
+
+def test_docs_page_is_html_for_a_signed_in_staff_member(signed_in, nyc_clerk):
+    response = signed_in(nyc_clerk).get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b"swagger" in response.content.lower()
+
+
+def test_docs_page_loads_its_assets_from_static_not_a_cdn(signed_in, nyc_clerk):
+    client = signed_in(nyc_clerk)
+    page = client.get("/api/v1/docs/").content.decode()
+    script = client.get("/api/v1/docs/?script").content.decode()
+
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    for text in (page, script):
+        hosts = set(re.findall(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", text, flags=re.IGNORECASE))
+        assert hosts <= {"testserver"}, hosts
+    for name in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com"):
+        assert name not in page + script
+
+
+def test_schema_without_credentials_is_a_401_problem_in_json_not_yaml(client, db):
+    response = client.get("/api/v1/schema/")
+
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert json.loads(response.content)["status"] == 401
+
+
+def test_docs_without_credentials_is_a_401_problem_in_json_not_html(client, db):
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert json.loads(response.content)["status"] == 401
