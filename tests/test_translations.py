@@ -89,7 +89,7 @@ def test_placeholders_are_kept(catalog):
 
 
 def test_no_translatable_string_in_the_code_is_missing_from_the_catalog(tmp_path, monkeypatch, settings):
-    """Run makemessages over a copy of the source tree and compare its .pot with django.po."""
+    """Run makemessages over a copy of the source tree, into an empty locale dir, and compare with django.po."""
     for tool in ("xgettext", "msguniq", "msgmerge"):
         if shutil.which(tool) is None:
             pytest.fail(
@@ -109,10 +109,16 @@ def test_no_translatable_string_in_the_code_is_missing_from_the_catalog(tmp_path
     settings.LOCALE_PATHS = [tree / "locale"]
     monkeypatch.chdir(tree)
 
-    call_command("makemessages", locale=["ja"], ignore_patterns=MAKEMESSAGES_IGNORE, keep_pot=True,
-                 verbosity=0, stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "makemessages",
+        locale=["ja"],
+        ignore_patterns=list(MAKEMESSAGES_IGNORE),
+        verbosity=0,
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
 
-    extracted = _read_catalog(tree / "locale" / "django.pot")
+    extracted = _read_catalog(tree / "locale" / "ja" / "LC_MESSAGES" / "django.po")
     in_code = {_key(message): message for message in extracted if message.id}
     assert (None, "Sign in") in in_code, "extraction found too little; is the source tree copied?"
     in_catalog = {_key(message) for message in _messages(_read_catalog(PO_FILE))}

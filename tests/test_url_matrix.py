@@ -54,6 +54,7 @@ EXPECTED = [
     row("accounts:verify", **{**SIGNED_IN_200, "password_only": 200, **{m: 302 for m in CAST[2:8]}}),
     row("accounts:sign_out", **{**ONLY_POST, "password_only": 405}),
     row("accounts:security", **SIGNED_IN_200),
+    row("accounts:change_password", **SIGNED_IN_200),
     row("accounts:enrol", **{**SIGNED_IN_200, "password_only": V, **{m: R for m in CAST[2:8]}}),
     row("accounts:backup_codes", **ONLY_POST),
     row("accounts:passkeys", **{**SIGNED_IN_200, **{m: R for m in CAST[2:8]}}),

@@ -43,6 +43,14 @@ def regenerate_backup_codes(user: AbstractBaseUser, *, by: Actor | None, request
 
 
 @transaction.atomic
+def change_password(form, *, by: Actor | None, request: HttpRequest) -> None:
+    """Save a validated PasswordChangeForm; the audit entry never holds the password itself."""
+    form.save()
+    record(by=by, username=form.user.get_username(), action=Action.UPDATE, target=form.user,
+           object_repr=form.user.get_username(), changes={"password": ["(set)", "(changed)"]}, request=request)
+
+
+@transaction.atomic
 def remove_device(device, *, by: Actor, request: HttpRequest) -> None:
     description = f"{device._meta.verbose_name}: {device.name}"
     record(by=by, action=Action.SECOND_FACTOR, target=device,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-in/verify/", views.verify, name="verify"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("security/", views.security, name="security"),
+    path("security/password/", views.change_password, name="change_password"),
     path("security/authenticator/", views.enrol, name="enrol"),
     path("security/backup-codes/", views.backup_codes, name="backup_codes"),
     path("security/passkeys/", views.passkeys, name="passkeys"),

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -177,6 +179,19 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error(None, _("The password or code is not correct."))
     return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next_url(request)})
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+def change_password(request: HttpRequest) -> HttpResponse:
+    """The current password, then a new one that passes Django's password validators."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.change_password(form, by=request_actor(request), request=request)
+        update_session_auth_hash(request, form.user)  # stay signed in here; other sessions end
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:security")
+    return render(request, "accounts/change_password.html", {"form": form})
 
 
 @never_cache

@@ -72,3 +72,29 @@ def test_verified_user_adding_an_authenticator_must_reauthenticate(signed_in, ny
     assert client.get("/accounts/security/authenticator/")["Location"].startswith("/accounts/reauthenticate/")
     reauthenticated(client)
     assert client.get("/accounts/security/authenticator/").status_code == 200
+
+
+def test_password_change_needs_the_old_password_and_a_valid_new_one(signed_in, nyc_clerk):
+    client = signed_in(nyc_clerk)
+    weak = client.post("/accounts/security/password/",
+                       {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    assert weak.status_code == 200 and "new_password2" in weak.context["form"].errors
+    better = "a-much-better-passphrase"
+    wrong_old = client.post("/accounts/security/password/",
+                            {"old_password": "not-it", "new_password1": better, "new_password2": better})
+    assert "old_password" in wrong_old.context["form"].errors
+    nyc_clerk.refresh_from_db()
+    assert nyc_clerk.check_password(PASSWORD)
+
+
+def test_password_change_keeps_this_session_and_is_audited(signed_in, nyc_clerk):
+    client = signed_in(nyc_clerk)
+    response = client.post("/accounts/security/password/", {
+        "old_password": PASSWORD, "new_password1": "a-much-better-passphrase",
+        "new_password2": "a-much-better-passphrase"})
+    assert response.status_code == 302
+    nyc_clerk.refresh_from_db()
+    assert nyc_clerk.check_password("a-much-better-passphrase")
+    assert client.get("/").status_code == 200
+    entry = AuditEntry.unscoped.get(action="update", object_type="auth.user")
+    assert "a-much-better" not in str(entry.changes)
