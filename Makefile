@@ -1,6 +1,9 @@
 # consular — the two commands a newcomer needs: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+# The first Python 3.12+ that actually runs: a pyenv shim can exist for a version that
+# the directory's .python-version does not select, and then fails when called.
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$candidate; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -8,7 +11,7 @@ PORT ?= 8000
 .PHONY: run test lint messages migrate seed venv browsers clean
 
 $(BIN)/.installed: requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "consular needs Python 3.12 or newer")'
+	@test -n "$(PYTHON)" || { echo "consular needs Python 3.12 or newer; none found on PATH" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from consular.accounts import passkeys
 from consular.offices import views as office_views
 
 # The admin signs in through the same password + second factor as every page.
@@ -25,6 +26,14 @@ urlpatterns = [
     path("passports/", include("passports.urls")),
     path("visas/", include("visas.urls")),
     path("residency/", include("residency.urls")),
+    # Our rules on three of django-otp-webauthn's endpoints (consular/accounts/passkeys.py);
+    # they shadow the library's routes of the same path, which its scripts reverse.
+    path("webauthn/registration/begin/", passkeys.BeginPasskeyRegistration.as_view(),
+         name="passkey_registration_begin"),
+    path("webauthn/registration/complete/", passkeys.CompletePasskeyRegistration.as_view(),
+         name="passkey_registration_complete"),
+    path("webauthn/authentication/complete/", passkeys.CompletePasskeySignIn.as_view(),
+         name="passkey_authentication_complete"),
     path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("api/v1/", include("consular.api.urls")),
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ SIGNED_IN_200 = dict(anonymous=S, password_only=V, nyc_clerk=200, nyc_supervisor
                      hq_officer=200, hq_admin=200, auditor=200, osaka_api=S)
 ONLY_POST = dict(anonymous=S, password_only=V, nyc_clerk=405, nyc_supervisor=405, london_clerk=405,
                  hq_officer=405, hq_admin=405, auditor=405, osaka_api=S)
+PASSKEY_REGISTRATION = {**ONLY_POST, **{member: 403 for member in CAST[2:8]}}
 API_READ = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervisor=200, london_clerk=200,
                 hq_officer=200, hq_admin=200, auditor=200, osaka_api=200)
 NYC_ONLY = dict(anonymous=S, password_only=V, nyc_clerk=200, nyc_supervisor=200, london_clerk=404,
@@ -75,8 +76,12 @@ EXPECTED = [
     row("passports:index", **SIGNED_IN_200),
     row("visas:index", **SIGNED_IN_200),
     row("residency:index", **SIGNED_IN_200),
-    row("otp_webauthn:credential-registration-begin", **ONLY_POST),
-    row("otp_webauthn:credential-registration-complete", **ONLY_POST),
+    # Registering a passkey needs a fresh re-authentication, checked before the method.
+    row("passkey_registration_begin", **PASSKEY_REGISTRATION),
+    row("passkey_registration_complete", **PASSKEY_REGISTRATION),
+    row("passkey_authentication_complete", **{**ONLY_POST, "password_only": 405}),
+    row("otp_webauthn:credential-registration-begin", **PASSKEY_REGISTRATION),
+    row("otp_webauthn:credential-registration-complete", **PASSKEY_REGISTRATION),
     row("otp_webauthn:credential-authentication-begin", **{**ONLY_POST, "password_only": 405}),
     row("otp_webauthn:credential-authentication-complete", **{**ONLY_POST, "password_only": 405}),
     row("otp_webauthn:js-i18n-catalog", **{**SIGNED_IN_200, "password_only": 200}),

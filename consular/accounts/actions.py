@@ -5,6 +5,7 @@ import secrets
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,7 +18,7 @@ BACKUP_CODE_COUNT = 10
 def start_totp_enrolment(user: AbstractBaseUser) -> TOTPDevice:
     """An unconfirmed authenticator: it counts only once the user proves it with a code."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return TOTPDevice.objects.create(user=user, name=gettext("Authenticator app"), confirmed=False)
 
 
 @transaction.atomic

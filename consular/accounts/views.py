@@ -55,8 +55,7 @@ def reauthentication_required(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        when = request.session.get(REAUTHENTICATED_AT)
-        if when and timezone.now() - datetime.fromisoformat(when) <= settings.REAUTHENTICATION_VALID_FOR:
+        if recently_reauthenticated(request):
             return view(request, *args, **kwargs)
         return HttpResponseRedirect(_with_next("accounts:reauthenticate", request.get_full_path()))
 
@@ -125,7 +124,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "next": next_url, "has_passkey": has_passkey})
 
 
-def _recently_reauthenticated(request: HttpRequest) -> bool:
+def recently_reauthenticated(request: HttpRequest) -> bool:
+    """Did this session confirm password and code within REAUTHENTICATION_VALID_FOR?"""
     when = request.session.get(REAUTHENTICATED_AT)
     return bool(when) and timezone.now() - datetime.fromisoformat(when) <= settings.REAUTHENTICATION_VALID_FOR
 
@@ -139,7 +139,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if not user.is_verified() and any(devices_for_user(user, confirmed=True)):
         # Someone with only the password must not be able to add their own factor.
         return redirect(_with_next("accounts:verify", next_url))
-    if user.is_verified() and not _recently_reauthenticated(request):
+    if user.is_verified() and not recently_reauthenticated(request):
         return redirect(_with_next("accounts:reauthenticate", request.get_full_path()))
     device = TOTPDevice.objects.filter(pk=request.session.get(ENROLLING_DEVICE), user=user, confirmed=False).first()
     if device is None or request.method == "GET":

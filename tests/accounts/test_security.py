@@ -98,3 +98,13 @@ def test_password_change_keeps_this_session_and_is_audited(signed_in, nyc_clerk)
     assert client.get("/").status_code == 200
     entry = AuditEntry.unscoped.get(action="update", object_type="auth.user")
     assert "a-much-better" not in str(entry.changes)
+
+
+def test_passkey_registration_needs_reauthentication(signed_in, nyc_clerk, settings):
+    client = signed_in(nyc_clerk)
+    refused = client.post("/webauthn/registration/begin/", content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "reauthentication_required"
+    allowed = reauthenticated(client).post("/webauthn/registration/begin/", content_type="application/json")
+    assert allowed.status_code == 200
+    assert allowed.json()["rp"]["id"] == settings.OTP_WEBAUTHN_RP_ID

@@ -15,13 +15,9 @@ import pytest
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from consular.offices import demo as demo_data
-
-# Playwright's sync API runs an event loop in the test thread; Django would refuse the
-# test's own database reads (the demo data, TOTP codes) as "async unsafe" otherwise.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,16 +29,28 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Browser]:
     # CI fails on any skip, so a missing browser is an error with the fix in it, not a skip.
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop running in the test thread; Django would refuse
+    # the tests' own database work (demo data, TOTP codes) as "async unsafe" while it does.
+    # Set only while the browser runs, so a mixed run does not relax the check for other tests.
+    before = os.environ.get(ALLOW_ASYNC_UNSAFE)
+    os.environ[ALLOW_ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            del os.environ[ALLOW_ASYNC_UNSAFE]
+        else:
+            os.environ[ALLOW_ASYNC_UNSAFE] = before
 
 
 @pytest.fixture
@@ -71,8 +79,12 @@ def staff_page(chromium_browser: Browser, site_url: str, demo) -> Iterator[Page]
     page = context.new_page()
     # A script or style the CSP blocks, or a script that throws, is a broken page even if it looks fine.
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+
+    def note_blocked(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(message.text)
+
+    page.on("console", note_blocked)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     yield page
     context.close()

@@ -1,5 +1,6 @@
 """Signing in with a password and a code, language and office switches, signing out, session expiry."""
 
+import re
 from datetime import timedelta
 from importlib import import_module
 
@@ -57,6 +58,7 @@ def test_clerk_signs_in_with_password_and_code_sees_japanese_switches_language_a
     expect(page.get_by_role("status")).to_have_text("You are now acting for Embassy of Japan in Thailand.")
     expect(page.locator(".acting-office strong")).to_have_text("Embassy of Japan in Thailand (BKK)")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Embassy of Japan in Thailand")
+    expect(page.locator(".acting-office time")).to_have_attribute("datetime", re.compile(r"\+07:00$"))  # Bangkok
     # Switching back is offered the same way.
     expect(page.get_by_label("Other office")).to_contain_text("Consulate-General of Japan in New York (NYC)")
 
