@@ -188,9 +188,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "consular")
 OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "consular")
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
-    "WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000" if DEBUG else ""
-)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000" if DEBUG else "")
 # Passkeys are a second factor here, never a replacement for the password.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 

@@ -90,3 +90,11 @@ def test_docs_without_credentials_is_a_401_problem_in_json_not_html(client, db):
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/problem+json")
     assert json.loads(response.content)["status"] == 401
+
+
+def test_schema_documents_both_ways_to_authenticate(signed_in, hq_admin):
+    schema = signed_in(hq_admin).get("/api/v1/schema/", {"format": "json"}).json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["officeToken"] == {"type": "http", "scheme": "bearer", "description": schemes["officeToken"][
+        "description"]}
+    assert schemes["cookieAuth"]["in"] == "cookie"
