@@ -185,6 +185,8 @@ AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Never show TOTP keys or backup codes in the admin: an admin must not be able to clone a factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "consular")
 OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "consular")

@@ -1,13 +1,35 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from consular.accounts import passkeys
 from consular.offices import views as office_views
+from consular.offices.models import Role
+from consular.offices.scoping import request_actor
 
-# The admin signs in through the same password + second factor as every page.
-admin.site.login = lambda request, extra_context=None: redirect(f"/accounts/sign-in/?next={request.get_full_path()}")
+
+def admin_login(request, extra_context=None):
+    """The admin signs in through the same password + second factor as every page."""
+    if request.user.is_authenticated and request.user.is_verified():
+        raise PermissionDenied("The admin is for administrators.")
+    return redirect(f"{reverse('accounts:sign_in')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def admin_has_permission(request) -> bool:
+    """Staff flag, a verified second factor, and acting as an administrator right now."""
+    actor = request_actor(request)
+    return bool(
+        request.user.is_active and request.user.is_staff and request.user.is_verified()
+        and actor is not None and actor.role == Role.ADMINISTRATOR
+    )
+
+
+admin.site.login = admin_login
+admin.site.has_permission = admin_has_permission
 admin.site.site_header = "consular"
 
 

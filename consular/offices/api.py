@@ -43,14 +43,10 @@ class HolidaySerializer(serializers.ModelSerializer):
         fields = ["id", "office", "date", "name", "version"]
         read_only_fields = ["id", "office", "version"]
 
-    def validate_date(self, value):
-        office = self.context["office"]
-        clash = Holiday.unscoped.filter(office=office, date=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError("This office already has a holiday on that day.")
-        return value
+
+
+def _date_taken(taken: actions.DateTaken) -> serializers.ValidationError:
+    return serializers.ValidationError({"date": [str(taken.message)]}, code="unique")
 
 
 def _actor(request):
@@ -122,9 +118,12 @@ class HolidayList(APIView):
         actor = _actor(request)
         if not actions.may_manage_office(actor, office):
             raise PermissionDenied("Only the office's supervisors and administrators may add holidays.")
-        serializer = HolidaySerializer(data=request.data, context={"office": office})
+        serializer = HolidaySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        holiday = actions.add_holiday(office=office, by=actor, **serializer.validated_data)
+        try:
+            holiday = actions.add_holiday(office=office, by=actor, **serializer.validated_data)
+        except actions.DateTaken as taken:
+            raise _date_taken(taken) from taken
         return Response(
             HolidaySerializer(holiday).data, status=status.HTTP_201_CREATED,
             headers={"ETag": etag_for(holiday), "Location": request.build_absolute_uri(f"{holiday.pk}/")},
@@ -151,14 +150,15 @@ class HolidayDetail(APIView):
         if not actions.may_manage_office(actor, holiday.office):
             raise PermissionDenied("Only the office's supervisors and administrators may change holidays.")
         version = expected_version(request, holiday)
-        serializer = HolidaySerializer(holiday, data=request.data, partial=partial,
-                                       context={"office": holiday.office})
+        serializer = HolidaySerializer(holiday, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = {"date": holiday.date, "name": holiday.name, **serializer.validated_data}
         try:
             actions.change_holiday(holiday, expected_version=version, by=actor, **data)
         except StaleVersion as stale:
             raise PreconditionFailed() from stale
+        except actions.DateTaken as taken:
+            raise _date_taken(taken) from taken
         return Response(HolidaySerializer(holiday).data, headers={"ETag": etag_for(holiday)})
 
     @extend_schema(summary="Replace a holiday", parameters=[IF_MATCH], request=HolidaySerializer,

@@ -83,12 +83,23 @@ def holiday_add(request: HttpRequest, code: str) -> HttpResponse:
     office = get_object_or_404(Office.objects.all(), code=code)
     if not actions.may_manage_office(actor, office):
         raise PermissionDenied
-    form = HolidayForm(request.POST or None, office=office)
+    form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.add_holiday(office=office, by=actor, **{k: form.cleaned_data[k] for k in ("date", "name")})
-        messages.success(request, _("Holiday added."))
-        return redirect("offices:office_detail", code=office.code)
+        try:
+            actions.add_holiday(office=office, date=form.cleaned_data["date"], name=form.cleaned_data["name"],
+                                by=actor)
+        except actions.DateTaken as taken:
+            form.add_error("date", taken.message)
+        else:
+            messages.success(request, _("Holiday added."))
+            return redirect("offices:office_detail", code=office.code)
     return render(request, "offices/holiday_form.html", {"office": office, "form": form})
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version the form was rendered with; a missing or garbled one counts as stale."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 def holiday_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -96,12 +107,14 @@ def holiday_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     holiday = get_object_or_404(Holiday.objects.select_related("office"), office__code=code, pk=pk)
     if not actions.may_manage_office(actor, holiday.office):
         raise PermissionDenied
-    form = HolidayForm(request.POST or None, instance=holiday, office=holiday.office)
+    form = HolidayForm(request.POST or None,
+                       initial={"date": holiday.date, "name": holiday.name, "version": holiday.version})
     stale, conflict = False, None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version")
+    deleting = request.method == "POST" and bool(request.POST.get("delete"))
+    if deleting or (request.method == "POST" and form.is_valid()):
+        expected = _posted_version(request)
         try:
-            if request.POST.get("delete"):
+            if deleting:
                 actions.remove_holiday(holiday, expected_version=expected, by=actor)
                 messages.success(request, _("Holiday removed."))
             else:
@@ -112,6 +125,8 @@ def holiday_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except StaleVersion:
             # Keep what the user typed and show what is there now: nothing is lost or overwritten.
             stale, conflict = True, Holiday.objects.filter(pk=holiday.pk).first()
+        except actions.DateTaken as taken:
+            form.add_error("date", taken.message)
     return render(
         request,
         "offices/holiday_form.html",

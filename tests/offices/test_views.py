@@ -107,3 +107,38 @@ def test_office_page_lists_staff_with_constant_queries(signed_in, nyc_supervisor
     with django_assert_max_num_queries(15) as many:
         client.get("/offices/NYC/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_editing_in_the_page_audits_the_old_and_new_values(signed_in, nyc_supervisor, nyc):
+    holiday = HolidayFactory(office=nyc, name="Original", date=date(2027, 3, 1))
+    signed_in(nyc_supervisor).post(f"/offices/NYC/holidays/{holiday.pk}/",
+                                   {"date": "2027-03-02", "name": "Renamed", "version": 1})
+    entry = AuditEntry.unscoped.get(action="update", object_id=str(holiday.pk))
+    assert entry.changes == {"date": ["2027-03-01", "2027-03-02"], "name": ["Original", "Renamed"]}
+
+
+def test_deleting_in_the_page_audits_what_was_stored_not_what_was_posted(signed_in, nyc_supervisor, nyc):
+    holiday = HolidayFactory(office=nyc, name="Real holiday", date=date(2026, 12, 25))
+    signed_in(nyc_supervisor).post(f"/offices/NYC/holidays/{holiday.pk}/",
+                                   {"date": "2031-05-05", "name": "Something else", "version": 1, "delete": "1"})
+    entry = AuditEntry.unscoped.get(action="delete", object_id=str(holiday.pk))
+    assert entry.object_repr == "NYC 2026-12-25 Real holiday"
+    assert entry.changes == {"date": ["2026-12-25", None], "name": ["Real holiday", None]}
+
+
+def test_moving_a_holiday_onto_a_taken_day_is_refused_in_the_form(signed_in, nyc_supervisor, nyc):
+    HolidayFactory(office=nyc, date=date(2027, 3, 1))
+    other = HolidayFactory(office=nyc, date=date(2027, 3, 2), name="Other")
+    response = signed_in(nyc_supervisor).post(f"/offices/NYC/holidays/{other.pk}/",
+                                              {"date": "2027-03-01", "name": "Other", "version": 1})
+    assert "date" in response.context["form"].errors
+    assert Holiday.unscoped.get(pk=other.pk).date == date(2027, 3, 2)
+
+
+def test_a_stale_delete_is_a_conflict_and_removes_nothing(signed_in, nyc_supervisor, nyc):
+    holiday = HolidayFactory(office=nyc)
+    Holiday.unscoped.filter(pk=holiday.pk).update(version=2)
+    response = signed_in(nyc_supervisor).post(f"/offices/NYC/holidays/{holiday.pk}/",
+                                              {"version": 1, "delete": "1"})
+    assert response.status_code == 409
+    assert Holiday.unscoped.filter(pk=holiday.pk).exists()
