@@ -196,6 +196,8 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Security headers
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer probes liveness over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -293,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {
         "task": "consular.workflow.tasks.record_heartbeat",
         "schedule": 60.0,
+    },
+    "purge-idempotency-records": {
+        "task": "consular.api.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
     },
     "clear-expired-sessions": {
         "task": "consular.accounts.tasks.clear_expired_sessions",

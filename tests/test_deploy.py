@@ -14,6 +14,7 @@ PRODUCTION_ENVIRONMENT = {
     "ALLOWED_HOSTS": "consular.example.go.jp",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "BEHIND_TLS_PROXY": "true",
+    "TRUSTED_PROXY_COUNT": "1",
     "CSRF_TRUSTED_ORIGINS": "https://consular.example.go.jp",
     "WEBAUTHN_RP_ID": "consular.example.go.jp",
     "WEBAUTHN_ALLOWED_ORIGINS": "https://consular.example.go.jp",
@@ -22,7 +23,7 @@ PRODUCTION_ENVIRONMENT = {
 # Anything the developer or CI exported that would change what is being checked.
 INHERITED_SETTINGS = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "CACHE_URL",
-    "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "BEHIND_TLS_PROXY", "SECURE_COOKIES",
+    "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "BEHIND_TLS_PROXY", "TRUSTED_PROXY_COUNT", "SECURE_COOKIES",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "WEBAUTHN_RP_ID",
     "WEBAUTHN_ALLOWED_ORIGINS", "EMAIL_BACKEND", "STATIC_ROOT", "MEDIA_ROOT",
 }  # fmt: skip
@@ -56,3 +57,12 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_tls_proxy_without_a_trusted_proxy_count_is_a_deploy_warning(tmp_path):
+    environment = {**PRODUCTION_ENVIRONMENT, "TRUSTED_PROXY_COUNT": "0"}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", environment=environment, var_dir=tmp_path)
+
+    assert result.returncode != 0
+    assert "consular.W001" in result.stderr + result.stdout

@@ -13,6 +13,7 @@ from consular.audit.actions import Action, record
 from consular.offices.scoping import Actor
 
 BACKUP_CODE_COUNT = 10
+BACKUP_CODE_LENGTH = 8  # authenticator codes have 6 digits, so the two never look alike
 
 
 def start_totp_enrolment(user: AbstractBaseUser) -> TOTPDevice:
@@ -36,7 +37,7 @@ def regenerate_backup_codes(user: AbstractBaseUser, *, by: Actor | None, request
     """Replace all backup codes with new ones; the old ones stop working at once."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
     device.token_set.all().delete()
-    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
+    codes = [f"{secrets.randbelow(10**BACKUP_CODE_LENGTH):0{BACKUP_CODE_LENGTH}d}" for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     record(by=by, username=user.get_username(), action=Action.SECOND_FACTOR, target=device,
            changes={"backup_codes": [None, "regenerated"]}, request=request)
@@ -49,6 +50,13 @@ def change_password(form, *, by: Actor | None, request: HttpRequest) -> None:
     form.save()
     record(by=by, username=form.user.get_username(), action=Action.UPDATE, target=form.user,
            object_repr=form.user.get_username(), changes={"password": ["(set)", "(changed)"]}, request=request)
+
+
+def is_last_authenticator_app(device) -> bool:
+    """Re-authentication takes a typed code, so every user keeps one authenticator app."""
+    return isinstance(device, TOTPDevice) and not (
+        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).exists()
+    )
 
 
 @transaction.atomic

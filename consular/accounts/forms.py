@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +44,18 @@ class ReauthenticateForm(CodeForm):
 
 class DeviceForm(forms.Form):
     device = forms.CharField(widget=forms.HiddenInput)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Checks the old password through authenticate(), so guesses count towards the lock-out."""
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request.user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        user = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if user is None:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

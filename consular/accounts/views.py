@@ -3,15 +3,14 @@
 from base64 import b32encode
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from consular.accounts import actions
-from consular.accounts.forms import CodeForm, ReauthenticateForm, SignInForm
+from consular.accounts.actions import BACKUP_CODE_LENGTH
+from consular.accounts.forms import CodeForm, PasswordChangeForm, ReauthenticateForm, SignInForm
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from consular.audit.actions import Action, record
 from consular.offices.scoping import request_actor
@@ -46,6 +46,13 @@ def _next_url(request: HttpRequest, default: str = "home") -> str:
     return reverse(default)
 
 
+def _referring_path(request: HttpRequest) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return urlsplit(referer).path
+    return reverse("accounts:security")
+
+
 def _with_next(view_name: str, next_url: str) -> str:
     return f"{reverse(view_name)}?{urlencode({'next': next_url})}"
 
@@ -57,13 +64,20 @@ def reauthentication_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if recently_reauthenticated(request):
             return view(request, *args, **kwargs)
-        return HttpResponseRedirect(_with_next("accounts:reauthenticate", request.get_full_path()))
+        # After confirming, come back to the page the form was on (a POST cannot be replayed by a redirect).
+        back = request.get_full_path() if request.method == "GET" else _referring_path(request)
+        return HttpResponseRedirect(_with_next("accounts:reauthenticate", back))
 
     return wrapper
 
 
 def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials=None, *args, **kwargs):
     """django-axes calls this once a username and address pair is locked."""
+    if request.user.is_authenticated:
+        # Locked while re-authenticating: whoever holds this session does not know the password.
+        auth_logout(request)
+    record(by=None, username=request.POST.get("username", "")[:150] or "(signed-in user)",
+           action=Action.SIGN_IN_FAILED, object_repr="locked out", request=request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = SignInForm(request, initial={"username": request.POST.get("username", "")})
     form.full_clean()  # an unbound form: no validation runs, it only gets somewhere to hold the error
@@ -89,7 +103,23 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if not any(devices_for_user(user, confirmed=True)):
             return redirect(_with_next("accounts:enrol", next_url))
         return redirect(_with_next("accounts:verify", next_url))
+    if request.method == "POST":
+        record(by=None, username=request.POST.get("username", "")[:150], action=Action.SIGN_IN_FAILED,
+               object_repr="wrong username or password", request=request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+def match_code(user, code: str):
+    """The authenticator app for a 6-digit code, a backup code for an 8-digit one.
+
+    Each kind is tried only for its own shape, so wrong app codes (which throttle the
+    app) never throttle the backup codes a user falls back on, and the reverse.
+    """
+    kind = StaticDevice if len(code) == BACKUP_CODE_LENGTH else TOTPDevice
+    for device in kind.objects.filter(user=user, confirmed=True):
+        if device.verify_is_allowed()[0] and device.verify_token(code):
+            return device
+    return None
 
 
 def _throttled_message(user) -> str:
@@ -112,14 +142,16 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("accounts:enrol", next_url))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        throttled = _throttled_message(user)
-        device = None if throttled else match_token(user, form.cleaned_data["code"])
+        throttled_before = _throttled_message(user)
+        device = match_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()
             record(by=request_actor(request), username=user.get_username(), action=Action.SIGN_IN, request=request)
             return redirect(next_url)
-        form.add_error("code", throttled or _("That code is not correct."))
+        record(by=None, username=user.get_username(), action=Action.SIGN_IN_FAILED, object_repr="wrong code",
+               request=request)
+        form.add_error("code", throttled_before or _("That code is not correct."))
     has_passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
     return render(request, "accounts/verify.html", {"form": form, "next": next_url, "has_passkey": has_passkey})
 
@@ -172,11 +204,14 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ReauthenticateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_ok = user.check_password(form.cleaned_data["password"])
-        device = match_token(user, form.cleaned_data["code"]) if password_ok else None
+        # Through authenticate(), so wrong passwords count towards the lock-out here too.
+        password_ok = authenticate(request, username=user.get_username(), password=form.cleaned_data["password"])
+        device = match_code(user, form.cleaned_data["code"]) if password_ok else None
         if device is not None:
             request.session[REAUTHENTICATED_AT] = timezone.now().isoformat()
             return redirect(_next_url(request))
+        record(by=request_actor(request), action=Action.SIGN_IN_FAILED, object_repr="re-authentication refused",
+               request=request)
         form.add_error(None, _("The password or code is not correct."))
     return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next_url(request)})
 
@@ -185,7 +220,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 @never_cache
 def change_password(request: HttpRequest) -> HttpResponse:
     """The current password, then a new one that passes Django's password validators."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.change_password(form, by=request_actor(request), request=request)
         update_session_auth_hash(request, form.user)  # stay signed in here; other sessions end
@@ -222,9 +257,9 @@ def remove_device(request: HttpRequest) -> HttpResponse:
     if device is None:
         messages.error(request, _("That sign-in method was not found."))
         return redirect("accounts:security")
-    remaining = [d for d in devices_for_user(user, confirmed=True) if not isinstance(d, StaticDevice) and d != device]
-    if not remaining:
-        messages.error(request, _("You cannot remove your only authenticator or passkey. Add another one first."))
+    if actions.is_last_authenticator_app(device):
+        messages.error(request, _("Keep at least one authenticator app: its codes confirm it is you before "
+                                  "sensitive acts. Add another one first."))
         return redirect("accounts:security")
     actions.remove_device(device, by=request_actor(request), request=request)
     messages.success(request, _("The sign-in method was removed."))

@@ -8,9 +8,11 @@ The same key with a different request body is a 422.
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -94,3 +96,14 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     headers = dict(record.response_headers)
     headers[REPLAYED_HEADER] = "true"
     return Response(record.response_body, status=record.status_code, headers=headers)
+
+
+# Clients retry within minutes; a day leaves room for a system that was down overnight.
+KEEP_FOR = timedelta(hours=24)
+
+
+def purge_expired_records(*, now: datetime | None = None) -> int:
+    """Forget keys older than KEEP_FOR; a key reused after that is a new request."""
+    cutoff = (now or timezone.now()) - KEEP_FOR
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

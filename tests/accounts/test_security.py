@@ -1,6 +1,9 @@
+from axes.models import AccessAttempt
+from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from consular.accounts.views import REAUTHENTICATED_AT
 from consular.audit.models import AuditEntry
@@ -108,3 +111,42 @@ def test_passkey_registration_needs_reauthentication(signed_in, nyc_clerk, setti
     allowed = reauthenticated(client).post("/webauthn/registration/begin/", content_type="application/json")
     assert allowed.status_code == 200
     assert allowed.json()["rp"]["id"] == settings.OTP_WEBAUTHN_RP_ID
+
+
+def test_wrong_passwords_at_reauthentication_lead_to_lock_out_and_end_the_session(signed_in, nyc_clerk, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = signed_in(nyc_clerk)
+    for _ in range(3):
+        client.post("/accounts/reauthenticate/", {"password": "guess", "code": "000000"}, REMOTE_ADDR="10.9.9.9")
+    assert client.get("/").status_code == 302, "the session of a password guesser ends"
+    locked = Client().post("/accounts/sign-in/", {"username": "nyc_clerk", "password": PASSWORD},
+                           REMOTE_ADDR="10.9.9.9")
+    assert locked.status_code == 429
+
+
+def test_wrong_old_passwords_at_password_change_count_towards_lock_out(signed_in, nyc_clerk, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = signed_in(nyc_clerk)
+    better = "a-much-better-passphrase"
+    for _ in range(3):
+        client.post("/accounts/security/password/",
+                    {"old_password": "guess", "new_password1": better, "new_password2": better},
+                    REMOTE_ADDR="10.9.9.8")
+    nyc_clerk.refresh_from_db()
+    assert nyc_clerk.check_password(PASSWORD)
+    assert AccessAttempt.objects.filter(username="nyc_clerk").exists()
+
+
+def test_the_last_authenticator_app_stays_even_when_a_passkey_exists(signed_in, nyc_clerk):
+    client = reauthenticated(signed_in(nyc_clerk))
+    WebAuthnCredential.objects.create(user=nyc_clerk, name="Laptop", confirmed=True, credential_id=b"id",
+                                      public_key=b"key", sign_count=0)
+    device = TOTPDevice.objects.get(user=nyc_clerk)
+    client.post("/accounts/security/remove/", {"device": f"totp:{device.pk}"})
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_reauthenticating_before_a_post_returns_to_the_page_the_form_was_on(signed_in, nyc_clerk):
+    client = signed_in(nyc_clerk)
+    response = client.post("/accounts/security/backup-codes/", HTTP_REFERER="http://testserver/accounts/security/")
+    assert response["Location"] == "/accounts/reauthenticate/?next=%2Faccounts%2Fsecurity%2F"

@@ -179,3 +179,20 @@ def test_next_parameter_cannot_redirect_off_site(client, nyc_clerk):
     post_password(client, "nyc_clerk")
     response = client.post(VERIFY, {"code": current_code(nyc_clerk), "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_a_throttled_authenticator_does_not_block_a_valid_backup_code(client, nyc_clerk):
+    device = StaticDevice.objects.create(user=nyc_clerk, name="Backup codes")
+    device.token_set.create(token="87654321")
+    post_password(client, "nyc_clerk")
+    client.post(VERIFY, {"code": "000000"})
+    assert client.post(VERIFY, {"code": "87654321"}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_failed_sign_ins_are_in_the_audit_log(client, nyc_clerk):
+    post_password(client, "nyc_clerk", "wrong-password")
+    post_password(client, "nyc_clerk")
+    client.post(VERIFY, {"code": "000000"})
+    failures = AuditEntry.unscoped.filter(username="nyc_clerk", action="sign_in_failed")
+    assert sorted(failures.values_list("object_repr", flat=True)) == ["wrong code", "wrong username or password"]

@@ -157,3 +157,19 @@ def test_key_still_being_processed_is_a_409_problem(signed_in, nyc_supervisor):
     problem = assert_problem(response, 409)
     assert problem["type"].endswith("/idempotency-key-in-progress")
     assert not Holiday.unscoped.exists()
+
+
+def test_records_older_than_a_day_are_purged_and_newer_ones_kept(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consular.api.idempotency import purge_expired_records
+    from consular.api.models import IdempotencyRecord
+
+    old = IdempotencyRecord.objects.create(principal="client:1", key="old", method="POST", path="/", request_hash="x")
+    new = IdempotencyRecord.objects.create(principal="client:1", key="new", method="POST", path="/", request_hash="x")
+    IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert purge_expired_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("pk", flat=True)) == [new.pk]
