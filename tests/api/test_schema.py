@@ -98,3 +98,11 @@ def test_schema_documents_both_ways_to_authenticate(signed_in, hq_admin):
     assert schemes["officeToken"] == {"type": "http", "scheme": "bearer", "description": schemes["officeToken"][
         "description"]}
     assert schemes["cookieAuth"]["in"] == "cookie"
+
+
+def test_docs_page_has_no_inline_style_or_script_the_csp_would_refuse(signed_in, hq_admin):
+    response = signed_in(hq_admin).get("/api/v1/docs/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<style" not in body
+    assert "<script>" not in body, "scripts come from files (the split view), never inline"
