@@ -41,7 +41,7 @@ run: seed
 test: messages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not gettext" $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -88,6 +88,7 @@ def test_placeholders_are_kept(catalog):
     assert not wrong, "placeholders differ between msgid and msgstr:\n  " + "\n  ".join(wrong)
 
 
+@pytest.mark.gettext
 def test_no_translatable_string_in_the_code_is_missing_from_the_catalog(tmp_path, monkeypatch, settings):
     """Run makemessages over a copy of the source tree, into an empty locale dir, and compare with django.po."""
     for tool in ("xgettext", "msguniq", "msgmerge"):

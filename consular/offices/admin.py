@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from consular.audit.admin import AuditedModelAdmin
 from consular.offices import actions
@@ -72,7 +73,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Revoke the selected clients' tokens")
+    @admin.action(description=_("Revoke the selected clients' tokens"))
     def revoke(self, request, queryset):
         for client in queryset.filter(revoked_at__isnull=True):
             actions.revoke_api_client(client, by=request_actor(request))

@@ -142,3 +142,10 @@ def test_a_stale_delete_is_a_conflict_and_removes_nothing(signed_in, nyc_supervi
                                               {"version": 1, "delete": "1"})
     assert response.status_code == 409
     assert Holiday.unscoped.filter(pk=holiday.pk).exists()
+
+
+def test_not_found_page_is_in_the_users_language_and_reveals_nothing(signed_in, nyc_clerk, london):
+    response = signed_in(nyc_clerk).get("/offices/LON/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert b"belongs to an office you do not act for" in response.content
+    assert b"Embassy of Japan in the UK" not in response.content
