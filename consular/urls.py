@@ -8,7 +8,6 @@ from django.urls import include, path, reverse
 
 from consular.accounts import passkeys
 from consular.offices import views as office_views
-from consular.offices.models import Role
 from consular.offices.scoping import request_actor
 
 
@@ -22,10 +21,7 @@ def admin_login(request, extra_context=None):
 def admin_has_permission(request) -> bool:
     """Staff flag, a verified second factor, and acting as an administrator right now."""
     actor = request_actor(request)
-    return bool(
-        request.user.is_active and request.user.is_staff and request.user.is_verified()
-        and actor is not None and actor.role == Role.ADMINISTRATOR
-    )
+    return bool(request.user.is_active and request.user.is_verified() and actor is not None and actor.may_use_admin)
 
 
 admin.site.login = admin_login

@@ -42,10 +42,6 @@ class ReauthenticateForm(CodeForm):
         self.fields["password"].widget.attrs["autofocus"] = True
 
 
-class DeviceForm(forms.Form):
-    device = forms.CharField(widget=forms.HiddenInput)
-
-
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Checks the old password through authenticate(), so guesses count towards the lock-out."""
 

@@ -54,8 +54,16 @@ class Actor:
             return self.api_client.get_username()
         return self.user.get_username() if self.user is not None else ""
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
+    @property
+    def handles_cases(self) -> bool:
+        """Everyone but auditors works on cases; auditors only read."""
+        return not self.is_read_only
+
+    @property
+    def may_use_admin(self) -> bool:
+        from consular.offices.models import Role
+
+        return self.role == Role.ADMINISTRATOR and self.user is not None and self.user.is_staff
 
 
 ACTOR_ATTRIBUTE = "_consular_actor"

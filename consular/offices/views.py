@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from consular.audit.models import AuditEntry
 from consular.offices import actions
 from consular.offices.forms import HolidayForm, SwitchOfficeForm
-from consular.offices.models import ApiClient, Holiday, Membership, Office
+from consular.offices.models import ApiClient, Holiday, Membership, Office, Role
 from consular.offices.scoping import Actor, request_actor
 from consular.workflow.models import WorkerHeartbeat
 from consular.workflow.versions import StaleVersion
@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ))
     if actor.is_read_only:
         counts["audit_today"] = AuditEntry.objects.filter(at__date=timezone.localdate()).count()
-    if actor.role == "administrator":
+    if actor.role == Role.ADMINISTRATOR:
         counts["api_clients"] = ApiClient.objects.filter(revoked_at__isnull=True).count()
         latest = WorkerHeartbeat.objects.order_by("-beat_at").first()
         counts["worker_last_seen"] = latest.beat_at if latest else None
