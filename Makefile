@@ -20,8 +20,11 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 # Compiled translations are build output: made from locale/*.po with Babel (pure Python, no gettext needed).
+# Two domains: django (the pages) and djangojs (django-otp-webauthn's scripts, via /webauthn/jsi18n/).
+# Prints one statistics line per catalogue; pipefail keeps a failed compile from passing unnoticed.
 messages: venv
-	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | tail -n 2
+	@set -o pipefail; $(BIN)/pybabel compile --domain "django djangojs" --directory locale --use-fuzzy --statistics 2>&1 \
+		| grep -v '^compiling catalog'
 
 migrate: messages
 	$(BIN)/python manage.py migrate --no-input -v0
