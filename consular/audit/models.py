@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consular.offices.scoping import Actor, current_actor
+from consular.offices.scoping import Actor, OfficeScopedManager
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -35,20 +35,6 @@ class AuditEntryQuerySet(models.QuerySet):
         if until:
             entries = entries.filter(at__lt=until)
         return entries
-
-
-class ScopedAuditManager(models.Manager.from_queryset(AuditEntryQuerySet)):
-    def get_queryset(self):
-        from django_scopes import get_scope
-        from django_scopes.manager import DisabledQuerySet
-
-        queryset = super().get_queryset()
-        scope = get_scope()
-        if not scope.get("_enabled", True):
-            return queryset
-        if "actor" not in scope and "request" not in scope:
-            return DisabledQuerySet(self.model, using=self._db, missing_scopes=["actor"])
-        return queryset.visible_to(current_actor())
 
 
 class AuditEntry(models.Model):
@@ -82,7 +68,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.CharField(_("address"), max_length=45, blank=True)
 
-    objects = ScopedAuditManager()
+    # Scoped like every model: the manager applies AuditEntryQuerySet.visible_to for the current actor.
+    objects = OfficeScopedManager.from_queryset(AuditEntryQuerySet)()
     unscoped = models.Manager.from_queryset(AuditEntryQuerySet)()
 
     class Meta:

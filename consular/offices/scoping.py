@@ -127,7 +127,11 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class OfficeScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
-    """Filters by the current scope's actor; refuses to query outside any scope."""
+    """Filters by the current scope's actor through the queryset's `visible_to`; refuses to query outside any scope.
+
+    A model with its own visibility rule (the audit log) gives its queryset class its own
+    `visible_to` and uses `OfficeScopedManager.from_queryset(ThatQuerySet)()`.
+    """
 
     def get_queryset(self) -> models.QuerySet:
         queryset = super().get_queryset()

@@ -80,3 +80,18 @@ def test_page_costs_the_same_queries_at_one_and_fifty_rows(signed_in, auditor, d
     with django_assert_max_num_queries(12) as many:
         client.get("/audit/")
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_the_audit_log_is_scoped_like_everything_else(entry, nyc, hq):
+    from django_scopes import scope
+    from django_scopes.exceptions import ScopeError
+
+    from consular.offices.models import Role
+    from consular.offices.scoping import Actor
+
+    with scope(), pytest.raises(ScopeError):
+        list(AuditEntry.objects.all())
+    with scope(actor=Actor(office=hq, role=Role.ADMINISTRATOR)):
+        assert not AuditEntry.objects.exists()
+    with scope(actor=Actor(office=hq, role=Role.AUDITOR)):
+        assert list(AuditEntry.objects.all()) == [entry]
