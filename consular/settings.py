@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consular.api.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    "sweep-outbox": {
+        "task": "consular.workflow.tasks.sweep_outbox",
+        "schedule": 30.0,
+    },
     "clear-expired-sessions": {
         "task": "consular.accounts.tasks.clear_expired_sessions",
         "schedule": 3600.0,

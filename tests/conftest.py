@@ -32,6 +32,16 @@ def _no_scope_needed_for_setup():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks enqueued after commit run here, not in the shared broker (tests/services turns this off)."""
+    from consular.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -1,9 +1,168 @@
-from django.utils import timezone
+"""Every write to a case: opening it and firing its transitions."""
 
-from consular.workflow.models import WorkerHeartbeat
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consular.audit.actions import Action, record
+from consular.offices.models import Office
+from consular.offices.scoping import Actor
+from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage, ReferenceCounter, WorkerHeartbeat
+from consular.workflow.transitions import CASE_TYPES, CaseType, Transition, case_type_of
+from consular.workflow.versions import StaleVersion, update_if_current
+
+
+class TransitionRefused(Exception):
+    """The rule does not allow this transition now; `reason` says why, in the user's language."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Option:
+    """A transition as the viewer sees it: fireable, or not with the reason why."""
+
+    transition: Transition
+    refused_because: str | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refused_because is None
 
 
 def record_heartbeat(*, worker: str) -> WorkerHeartbeat:
     """Idempotent: one row per worker, moved forward each time."""
     heartbeat, _ = WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"beat_at": timezone.now()})
     return heartbeat
+
+
+def next_reference(case_type: CaseType, office: Office) -> str:
+    """`E-2026-NYC-000123`: unique per series; a rolled-back case may leave a gap, never a duplicate.
+
+    The counter row is bumped with a single UPDATE, which holds its row lock until the
+    surrounding transaction ends, so concurrent openers in one series queue on it.
+    """
+    year = office.local_today().year
+    series = f"{case_type.reference_prefix}-{year}-{office.code}"
+    ReferenceCounter.objects.get_or_create(series=series)
+    ReferenceCounter.objects.filter(series=series).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(series=series)
+    return f"{series}-{number:06d}"
+
+
+@transaction.atomic
+def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case:
+    """A new case at the actor's office, in the case type's first status, with its first event."""
+    case_type = CASE_TYPES[case_type_code]
+    if by.is_read_only:
+        raise TransitionRefused(_("Auditors cannot open cases."))
+    now = timezone.now()
+    case = Case.unscoped.create(
+        reference=next_reference(case_type, by.office), case_type=case_type.code, person=person,
+        current_office=by.office, originating_office=by.office, status=case_type.initial_status, submitted_at=now,
+    )
+    CaseAccess.objects.create(case=case, office=by.office)
+    event = CaseEvent.objects.create(
+        case=case, transition="open", from_status="", to_status=case.status, from_office=by.office,
+        to_office=by.office, username=by.name, role=by.role, note=note,
+    )
+    _write_outbox(case, event, ("case_opened",))
+    record(by=by, action=Action.CREATE, target=case, changes={"status": [None, case.status]})
+    return case
+
+
+def options_for(case: Case, actor: Actor) -> list[Option]:
+    """Every transition of the case's type that starts from its current status, with why not if refused."""
+    case_type = case_type_of(case)
+    return [
+        Option(transition, _refusal(case, transition, actor))
+        for transition in case_type.transitions
+        if case.status in transition.sources
+    ]
+
+
+def _refusal(case: Case, transition: Transition, actor: Actor, note: str | None = None) -> str | None:
+    if actor.is_read_only:
+        return _("Auditors have read-only access.")
+    if case.status not in transition.sources:
+        status = case_type_of(case).status_label(case.status)
+        return _("Not possible from the status “%(status)s”.") % {"status": status}
+    if case.current_office_id != actor.office.pk:
+        return _("The case is held by another office.")
+    if actor.office.kind not in transition.office_kinds:
+        return _("Not done at this kind of office.")
+    if actor.role not in transition.roles:
+        return _("Your role cannot do this.")
+    for guard in transition.guards:
+        reason = guard(case)
+        if reason:
+            return str(reason)
+    if note is not None and transition.note_required and not note.strip():
+        return _("A note is required.")
+    return None
+
+
+@transaction.atomic
+def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, note: str = "") -> CaseEvent:
+    """Move a case by one named transition: rule, version, status, event and outbox, all in one transaction.
+
+    Raises TransitionRefused (with the reason) or StaleVersion; on either, nothing is written.
+    """
+    case_type = case_type_of(case)
+    transition = case_type.by_name.get(transition_name)
+    if transition is None:
+        raise TransitionRefused(_("“%(name)s” is not a step of this kind of case.") % {"name": transition_name})
+    # Decide on the stored row, not on a copy a form may have read earlier.
+    stored = Case.unscoped.select_related("current_office").get(pk=case.pk)
+    if stored.version != expected_version:
+        raise StaleVersion(stored.version)
+    reason = _refusal(stored, transition, by, note)
+    if reason:
+        raise TransitionRefused(reason)
+    from_status, from_office = stored.status, stored.current_office
+    to_office = transition.hand_over_to(stored, by) if transition.hand_over_to else from_office
+    changes = {"status": transition.target, "current_office": to_office}
+    if transition.closes:
+        changes["closed_at"] = timezone.now()
+    update_if_current(case, expected_version, **changes)
+    if to_office != from_office:
+        CaseAccess.objects.get_or_create(case=case, office=to_office)
+    event = CaseEvent.objects.create(
+        case=case, transition=transition.name, from_status=from_status, to_status=transition.target,
+        from_office=from_office, to_office=to_office, username=by.name, role=by.role, note=note,
+    )
+    _write_outbox(case, event, transition.messages)
+    return event
+
+
+def _write_outbox(case: Case, event: CaseEvent, kinds: tuple[str, ...]) -> None:
+    from consular.workflow.relay import enqueue
+
+    now = timezone.now()
+    for kind in kinds:
+        message = OutboxMessage.objects.create(
+            case=case, event=event, kind=kind, next_attempt_at=now,
+            payload={"case": case.pk, "event": event.pk, "reference": case.reference},
+        )
+        # After commit only: a rolled-back transition sends nothing; the sweep covers a lost enqueue.
+        transaction.on_commit(lambda pk=message.pk: enqueue(pk))
+
+
+@transaction.atomic
+def retry_message(message: OutboxMessage, *, by: Actor) -> None:
+    """Staff send a failed message round again, from its first attempt."""
+    from consular.workflow.relay import enqueue
+
+    updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.FAILED).update(
+        state=OutboxMessage.State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+    )
+    if updated:
+        record(by=by, action=Action.UPDATE, target=message, changes={"state": ["failed", "pending"]})
+        transaction.on_commit(lambda: enqueue(message.pk))

@@ -1,7 +1,157 @@
-"""The case life cycle shared by every domain (issue 3); for now, worker liveness."""
+"""The case life cycle shared by every domain: cases, their events, the outbox, references."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+
+from consular.offices.scoping import Actor, OfficeScopedManager, ScopedQuerySet
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def visible_to(self, actor: Actor | None) -> "CaseQuerySet":
+        """A case is visible at the office holding it and at every office that held it before.
+
+        So a mission that referred a case to HQ still reads what it sent, and HQ sees all.
+        """
+        if actor is None:
+            return self.none()
+        if actor.sees_all_offices:
+            return self
+        held_before = CaseAccess.objects.filter(case=OuterRef("pk"), office=actor.office.pk)
+        return self.filter(Q(current_office=actor.office.pk) | Exists(held_before))
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(closed_at__isnull=True)
+
+
+class Case(models.Model):
+    """One application, registration or enquiry: it moves only by `consular.workflow.actions.fire`."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    case_type = models.CharField(_("case type"), max_length=32)
+    person = models.ForeignKey(
+        "identity.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    current_office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("current office")
+    )
+    originating_office = models.ForeignKey(
+        "offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("originating office")
+    )
+    status = models.CharField(_("status"), max_length=32)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("assignee"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = OfficeScopedManager.from_queryset(CaseQuerySet)()
+    unscoped = models.Manager.from_queryset(CaseQuerySet)()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["current_office", "status", "id"], name="case_queue"),
+            models.Index(fields=["case_type", "status"], name="case_type_status"),
+            models.Index(fields=["due_at"], name="case_due", condition=Q(closed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseAccess(models.Model):
+    """An office that has held the case keeps reading it after handing it over."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access")
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "office"], name="case_access_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} @ {self.office_id}"
+
+
+class CaseEvent(models.Model):
+    """Append-only history: who moved the case, when, from which office, from where to where, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    transition = models.CharField(_("transition"), max_length=48)
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32)
+    from_office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    to_office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(_("who"), max_length=200)
+    role = models.CharField(_("role"), max_length=16)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class OutboxMessage(models.Model):
+    """What must happen after a transition commits: written in the same transaction, relayed after.
+
+    A worker claims a message with a conditional UPDATE (so two relays never both run it),
+    runs its handler and marks it done in one transaction: a message is acted on once even
+    if the relay task is delivered twice. A handler that keeps failing ends as FAILED, shown
+    on the case and the operations page, until staff retry it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="outbox")
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=48)
+    payload = models.JSONField(default=dict)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="outbox_due", condition=Q(state="pending")),
+            models.Index(fields=["state"], name="outbox_failed", condition=Q(state="failed")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class ReferenceCounter(models.Model):
+    """The last number used for a reference series (prefix, office, year), e.g. E-2026-NYC."""
+
+    series = models.CharField(max_length=32, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last}"
 
 
 class WorkerHeartbeat(models.Model):

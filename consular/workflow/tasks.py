@@ -1,5 +1,6 @@
 from celery import current_task, shared_task
 
+from consular.workflow import relay
 from consular.workflow.actions import record_heartbeat as record_heartbeat_action
 
 
@@ -8,3 +9,14 @@ def record_heartbeat() -> str:
     hostname = current_task.request.hostname or "worker"
     record_heartbeat_action(worker=hostname)
     return hostname
+
+
+@shared_task
+def relay_outbox_message(message_id: int) -> str:
+    return relay.relay(message_id)
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Relay what is due and was never relayed (broker down, worker killed, enqueue lost)."""
+    return relay.sweep()

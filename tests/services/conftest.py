@@ -59,8 +59,9 @@ def forget_queue(queue: str) -> None:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
+def celery_worker(transactional_db, tmp_path, _tasks_run_in_process) -> Iterator[Worker]:
     """`celery worker` as a subprocess with this process's environment and the test database."""
+    app.conf.task_always_eager = False  # this process sends to the real worker
     queue = f"consular-test-{uuid4().hex[:12]}"
     worker = Worker(queue=queue, hostname=f"{queue}@localhost", log_path=tmp_path / "worker.log")
     environment = {**os.environ, "DATABASE_URL": test_database_url(), "CELERY_TASK_ALWAYS_EAGER": "false"}

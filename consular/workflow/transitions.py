@@ -1,0 +1,81 @@
+"""Transition tables as data, and the registry of case types that declare them.
+
+Each domain declares its statuses and a list of `Transition`s (see STYLE.md) and registers
+a `CaseType` in its AppConfig.ready(); `consular.workflow.actions.fire` enforces every
+table the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from consular.offices.models import Office
+    from consular.offices.scoping import Actor
+    from consular.workflow.models import Case
+
+# A guard returns None when the transition may go ahead, or the reason it may not.
+Guard = Callable[["Case"], "str | Promise | None"]
+# Where a hand-over sends the case: the office that will hold it next.
+Destination = Callable[["Case", "Actor"], "Office"]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    office_kinds: frozenset[str] = frozenset({"hq", "mission", "prefecture"})
+    guards: tuple[Guard, ...] = ()
+    note_required: bool = False
+    hand_over_to: Destination | None = None
+    closes: bool = False
+    label: str | Promise = ""
+    # Outbox message kinds written with the event; each has a handler in consular.workflow.relay.
+    messages: tuple[str, ...] = ("case_moved",)
+
+
+@dataclass(frozen=True)
+class CaseType:
+    code: str
+    reference_prefix: str
+    label: str | Promise
+    statuses: type  # a TextChoices
+    initial_status: str
+    transitions: tuple[Transition, ...]
+    by_name: dict[str, Transition] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.transitions]
+        duplicates = {n for n in names if names.count(n) > 1}
+        if duplicates:
+            raise ValueError(f"{self.code}: transition names must be unique, repeated: {sorted(duplicates)}")
+        valid = set(self.statuses.values)
+        for transition in self.transitions:
+            unknown = ({*transition.sources, transition.target} - valid)
+            if unknown:
+                raise ValueError(f"{self.code}.{transition.name}: unknown statuses {sorted(unknown)}")
+        object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
+
+    def status_label(self, status: str) -> str:
+        return str(self.statuses(status).label) if status in self.statuses.values else status
+
+
+CASE_TYPES: dict[str, CaseType] = {}
+
+
+def register(case_type: CaseType) -> CaseType:
+    existing = CASE_TYPES.get(case_type.code)
+    if existing is not None and existing is not case_type:
+        raise ValueError(f"Case type {case_type.code!r} is registered twice.")
+    CASE_TYPES[case_type.code] = case_type
+    return case_type
+
+
+def case_type_of(case: Case) -> CaseType:
+    return CASE_TYPES[case.case_type]
