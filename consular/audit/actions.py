@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import translation
 
 from consular.accounts.addresses import client_ip
 from consular.audit.models import AuditEntry
@@ -38,7 +39,9 @@ def record(
     if target is not None:
         entry.object_type = target._meta.label_lower
         entry.object_id = str(target.pk)
-        entry.object_repr = object_repr or str(target)[:300]
+        # One language in the log whatever the clerk's UI language, so searches find every entry.
+        with translation.override("en"):
+            entry.object_repr = object_repr or str(target)[:300]
     entry.save()
     return entry
 

@@ -95,3 +95,14 @@ def test_the_audit_log_is_scoped_like_everything_else(entry, nyc, hq):
         assert not AuditEntry.objects.exists()
     with scope(actor=Actor(office=hq, role=Role.AUDITOR)):
         assert list(AuditEntry.objects.all()) == [entry]
+
+
+def test_entries_are_written_in_one_language_whatever_the_clerks_language(nyc):
+    from django.utils import translation
+
+    from tests.identity.factories import IdentityDocumentFactory
+
+    document = IdentityDocumentFactory(person__created_by_office=nyc, number="TK7654321")
+    with translation.override("ja"):
+        entry = record(by=None, username="x", action=Action.READ, target=document)
+    assert entry.object_repr == "Passport JPN …4321"

@@ -1,0 +1,482 @@
+"""Name matching shared by identity search, de-duplication and visa watchlist screening.
+
+One person's name reaches us spelt many ways: with or without diacritics, in Hepburn or
+Kunrei romanisation or in kana, transliterated from Cyrillic, Arabic or Hangul by different
+conventions, with particles joined or apart, family and given name swapped, mistyped.
+`normalise` writes a name in passport letters (ICAO Doc 9303 Part 3, section 6); `name_keys`
+folds it under each *reading* (a set of documented spelling rules) so that variants become
+equal or near; `score` grades two records on those keys, date of birth and nationality and
+says why, so a clerk can judge the suggestion; `blocking_keys` are the short keys a database
+index holds, so search looks candidates up instead of scanning every person.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+# ---------------------------------------------------------------------------------------
+# Passport letters
+# ---------------------------------------------------------------------------------------
+
+# ICAO Doc 9303 Part 3, section 6 (transliteration of multinational Latin-based characters):
+# the letters that do not simply lose their mark. All others (É, Ñ, Č, Ầ, Ứ …) become their
+# base letter, which Unicode decomposition gives us.
+ICAO_LETTERS = {
+    "Ä": "AE", "Æ": "AE", "Å": "AA", "Ö": "OE", "Ø": "OE", "Œ": "OE", "Ü": "UE", "ẞ": "SS",
+    "Þ": "TH", "Ð": "D", "Đ": "D", "Ħ": "H", "Ł": "L", "Ŀ": "L", "Ŋ": "N", "Ŧ": "T", "Ĳ": "IJ",
+}  # fmt: skip
+APOSTROPHES = re.compile(r"['`ʻʼ’‘]")  # O'BRIEN, SHUN'ICHI: the parts are one word
+
+# Kana to passport Hepburn, as written: long vowels stay spelt out (おおた → OOTA) and are
+# folded later like any romanised long vowel.
+_KANA_ROWS = {
+    "": "あいうえお", "K": "かきくけこ", "G": "がぎぐげご", "S": "さしすせそ", "Z": "ざじずぜぞ",
+    "T": "たちつてと", "D": "だぢづでど", "N": "なにぬねの", "H": "はひふへほ", "B": "ばびぶべぼ",
+    "P": "ぱぴぷぺぽ", "M": "まみむめも", "R": "らりるれろ",
+}  # fmt: skip
+KANA = {
+    kana: consonant + vowel for consonant, row in _KANA_ROWS.items() for kana, vowel in zip(row, "AIUEO", strict=True)
+}
+KANA |= {
+    "し": "SHI", "ち": "CHI", "つ": "TSU", "ふ": "FU", "じ": "JI", "ぢ": "JI", "づ": "ZU", "や": "YA",
+    "ゆ": "YU", "よ": "YO", "わ": "WA", "ゐ": "I", "ゑ": "E", "を": "O", "ん": "N", "ゔ": "VU",
+    "ぁ": "A", "ぃ": "I", "ぅ": "U", "ぇ": "E", "ぉ": "O",
+}  # fmt: skip
+SMALL_YA = {"ゃ": "A", "ゅ": "U", "ょ": "O"}  # きゃ → KYA, しゃ → SHA
+SOKUON = "っ"  # doubles the next consonant: はっとり → HATTORI, っち → TCHI
+CHOONPU = "ー"  # katakana long-vowel mark: repeats the vowel before it
+KATAKANA_TO_HIRAGANA = 0x60
+
+
+def kana_to_romaji(text: str) -> str:
+    """Read hiragana and katakana as Hepburn; anything else passes through unchanged."""
+    text = "".join(chr(ord(c) - KATAKANA_TO_HIRAGANA) if "ァ" <= c <= "ヶ" else c for c in text)
+    out: list[str] = []
+    double_next = False
+    for char in text:
+        if char in SMALL_YA and out and out[-1].endswith("I"):
+            stem = out[-1][:-1]
+            out[-1] = stem + ("" if stem.endswith(("SH", "CH", "J")) else "Y") + SMALL_YA[char]
+        elif char == CHOONPU:
+            vowels = [c for c in "".join(out) if c in "AEIOU"]
+            out.append(vowels[-1] if vowels else "")
+        elif char == SOKUON:
+            double_next = True
+        else:
+            roman = KANA.get(char, char)
+            if double_next and roman[:1] not in ("", "A", "E", "I", "O", "U", "N"):
+                roman = ("T" if roman.startswith("CH") else roman[0]) + roman
+            double_next = False
+            out.append(roman)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    """Uppercase A-Z words as a passport prints them: kana romanised, ICAO 9303 transliteration."""
+    text = kana_to_romaji(unicodedata.normalize("NFKC", text)).upper()
+    text = "".join(ICAO_LETTERS.get(char, char) for char in text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^A-Z]+", " ", APOSTROPHES.sub("", text)).split())
+
+
+# ---------------------------------------------------------------------------------------
+# Readings: spelling folds, as data
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One spelling fold, applied to each word; `label` is what a clerk reads."""
+
+    label: str
+    pattern: re.Pattern[str]
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A way a name may have been romanised; both names are folded under the same reading."""
+
+    name: str
+    rules: tuple[Rule, ...]
+
+
+def _rules(*rows: tuple[str, str, str]) -> tuple[Rule, ...]:
+    return tuple(Rule(label, re.compile(pattern), replacement) for label, pattern, replacement in rows)
+
+
+# Applied last under every reading: spellings no romanisation distinguishes reliably.
+COMMON_RULES = _rules(
+    ("H after a vowel is silent or marks a long vowel, as in OH, AH", r"(?<=[AEIOU])H(?![AEIOU])", ""),
+    ("doubled letter or long vowel written once", r"([A-Z])\1+", r"\1"),
+)
+
+SPELLING = Reading("spelling variants", ())
+
+# Passport Hepburn is the target. Long vowels: ō is written O, OH, OU or OO and ū U or UU,
+# so all collapse to one vowel. EI is kept: passports write it (SANPEI, KEIKO) and folding it
+# to E would merge distinct names. Syllabic N before a vowel (SHUN-ICHI, SHUN'ICHI) loses its
+# hyphen or apostrophe in `normalise`.
+JAPANESE = Reading(
+    "Japanese romanisation variants",
+    _rules(
+        ("Kunrei SYA/SYU/SYO = Hepburn SHA/SHU/SHO", r"SY(?=[AUO])", "SH"),
+        ("Kunrei TYA/TYU/TYO = Hepburn CHA/CHU/CHO", r"TY(?=[AUO])", "CH"),
+        ("Kunrei ZYA/ZYU/ZYO = Hepburn JA/JU/JO", r"[ZDJ]Y(?=[AUO])", "J"),
+        ("Kunrei SI = Hepburn SHI", r"SI", "SHI"),
+        ("Kunrei TI = Hepburn CHI", r"TI", "CHI"),
+        ("Kunrei TU = Hepburn TSU", r"TU", "TSU"),
+        ("Kunrei HU = Hepburn FU", r"(?<![SCT])HU", "FU"),
+        ("Kunrei ZI/DI = Hepburn JI", r"[ZD]I", "JI"),
+        ("Nihon-shiki DU = Hepburn ZU", r"DU", "ZU"),
+        ("M before B, M or P is written N", r"M(?=[BMP])", "N"),
+        ("long vowel OU written O", r"OU", "O"),
+    ),
+)
+
+# Transliterations from Cyrillic and Arabic by English, French, German or ICAO conventions
+# (ICAO writes Й as I, Ю as IU, Я as IA, Х as KH, Ж as ZH).
+TRANSLITERATION = Reading(
+    "transliteration variants",
+    _rules(
+        ("-IY, -IJ, -II or -YI ending = -I (Cyrillic -ий)", r"(?:I[YJI]|Y[IY])$", "I"),
+        ("Y after a vowel = I (-AY/-AI, -EY/-EI)", r"(?<=[AEOU])Y(?![AEIOU])", "I"),
+        ("ZH, DZH or DJ = J (Cyrillic Ж, Arabic ج)", r"D?ZH|DJ", "J"),
+        ("KH = H (Cyrillic Х, Arabic خ)", r"KH", "H"),
+        ("TSCH or TCH = CH", r"TS?CH", "CH"),
+        ("SCH = SH", r"SCH", "SH"),
+        ("PH = F", r"PH", "F"),
+        ("W = V (German transliteration)", r"W", "V"),
+        ("OU = U (French transliteration)", r"OU", "U"),
+        ("initial I before a vowel = Y (Cyrillic Ю, Я)", r"^I(?=[AEOU])", "Y"),
+        ("CK, Q or hard C = K", r"CK|Q|C(?![EIYH])", "K"),
+        ("X = KS", r"X", "KS"),
+    ),
+)
+
+# Revised Romanisation (2000) against McCune-Reischauer and customary passport spellings:
+# initial ㄱㄷㅂㅈ are G/K, D/T, B/P, J/CH; ㅓ is EO, Ŏ or U (JEONG, CHUNG); ㅡ is EU, Ŭ or U.
+KOREAN = Reading(
+    "Korean romanisation variants",
+    _rules(
+        ("EO = U (Korean ㅓ)", r"EO", "U"),
+        ("EU = U (Korean ㅡ)", r"EU", "U"),
+        ("initial K = G (Korean ㄱ)", r"^K", "G"),
+        ("initial T = D (Korean ㄷ)", r"^T", "D"),
+        ("initial P = B (Korean ㅂ)", r"^P", "B"),
+        ("initial CH = J (Korean ㅈ)", r"^CH", "J"),
+    ),
+)
+# Japanese folds apply to every name (kana input, Japanese names abroad); Korean folds are
+# aggressive (K = G) and apply only when either record is Korean.
+READINGS = (SPELLING, JAPANESE, TRANSLITERATION)
+KOREAN_NATIONALITIES = frozenset({"KOR", "PRK"})
+
+# Stripped for the core key (DE LA CRUZ → CRUZ) but kept in the full key (DELACRUZ), since
+# people join them as often as not. Only stripped before another word: LE, DO, LA alone are
+# Vietnamese or Chinese family names.
+PARTICLES = frozenset({
+    "AL", "EL", "UL", "BIN", "BINT", "BEN", "IBN", "DA", "DAL", "DAS", "DE", "DEL", "DELLA", "DEN",
+    "DER", "DES", "DI", "DO", "DOS", "DU", "LA", "LE", "TEN", "TER", "VAN", "VON", "Y", "ZU",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """One name part (family or given) folded under one reading."""
+
+    full: str  # every word joined, particles included: DELACRUZ
+    core: str  # particles left out: CRUZ
+    words: tuple[str, ...]  # the core's words, for a name with a part left out
+    particles: tuple[str, ...]
+    rules: frozenset[str]  # labels of the folds that changed something
+
+    def variants(self) -> set[str]:
+        return {self.full, self.core, *self.words} - {""}
+
+
+def _fold_word(word: str, reading: Reading) -> tuple[str, set[str]]:
+    fired = set()
+    for rule in reading.rules + COMMON_RULES:
+        folded = rule.pattern.sub(rule.replacement, word)
+        if folded != word:
+            fired.add(rule.label)
+            word = folded
+    return word, fired
+
+
+def _join(words: list[str]) -> str:
+    return re.sub(r"([A-Z])\1+", r"\1", "".join(words))
+
+
+@lru_cache(maxsize=8192)
+def name_keys(name: str, reading: Reading) -> NameKeys:
+    """Comparison keys for one name part under one reading."""
+    words = normalise(name).split()
+    is_particle = [
+        word in PARTICLES and any(w not in PARTICLES for w in words[i + 1 :]) for i, word in enumerate(words)
+    ]
+    fired: set[str] = set()
+    folded = []
+    for word in words:
+        key, rules = _fold_word(word, reading)
+        folded.append(key)
+        fired |= rules
+    core = [key for key, particle in zip(folded, is_particle, strict=True) if not particle]
+    particles = tuple(word for word, particle in zip(words, is_particle, strict=True) if particle)
+    return NameKeys(_join(folded), _join(core), tuple(core), particles, frozenset(fired))
+
+
+# ---------------------------------------------------------------------------------------
+# Blocking keys
+# ---------------------------------------------------------------------------------------
+
+# Sound classes for the blocking skeleton: letters that romanisations swap share a class
+# (Korean K/G, T/D, P/B, CH/J; S/Z; M/N as in SAMPEI/SANPEI). Vowels, H, W, Y are dropped.
+PHONETIC_DIGRAPHS = (("CH", "J"), ("SH", "S"), ("PH", "F"), ("X", "KS"))
+PHONETIC_CLASSES = str.maketrans("BPFVGKQCDTJZSLRMN", "PPFFKKKKTTJSSLRNN")
+SKELETON_LENGTH = 4  # like Soundex: enough to be selective, short enough to survive a late typo
+SHORT_SKELETON = 3  # below this the vowels are added: OTA and ITO must not share a bucket
+
+
+def phonetic_key(folded: str) -> str:
+    """Consonant-class skeleton of a folded name: ANDERSON and ANDERSEN → ANTR."""
+    text = re.sub(r"C(?=[EIY])", "S", folded)
+    for digraph, replacement in PHONETIC_DIGRAPHS:
+        text = text.replace(digraph, replacement)
+    lead = "A" if text[:1] in ("A", "E", "I", "O", "U", "H", "W", "Y") else ""
+    skeleton = re.sub(r"[AEIOUHWY]", "", text).translate(PHONETIC_CLASSES)
+    code = lead + re.sub(r"(.)\1+", r"\1", skeleton)
+    if len(code) < SHORT_SKELETON:
+        return code + "|" + re.sub(r"[^AEIOU]", "", folded)
+    return code[:SKELETON_LENGTH]
+
+
+def blocking_keys(family: str, given: str) -> set[str]:
+    """Index keys: a name part's skeleton paired with the other part's first sound class.
+
+    A database table of (person, key) rows answers `key IN blocking_keys(query)` from an index,
+    so candidates are looked up, never scanned, and then scored. Keys come from every word and
+    from the joined name, under the Japanese and transliteration readings (the sound classes
+    already absorb the Korean ones). Pairing each part with the *other* part's initial keeps a
+    bucket small and still finds a swapped order or a typo in one of the two parts.
+    """
+    keys = set()
+    for reading in (JAPANESE, TRANSLITERATION):
+        family_keys, given_keys = name_keys(family, reading), name_keys(given, reading)
+        for own, partner in ((family_keys, given_keys), (given_keys, family_keys)):
+            initials = {phonetic_key(variant)[:1] for variant in (partner.full, partner.core) if variant} or {""}
+            keys |= {f"{phonetic_key(variant)}:{initial}" for variant in own.variants() for initial in initials}
+    return keys
+
+
+# ---------------------------------------------------------------------------------------
+# Dates of birth
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date of birth as recorded: year only, year and month, or a full date, possibly invalid.
+
+    An "invalid" date such as 1984-13-04 is kept with its parts: it is what a clerk types with
+    day and month swapped, and the person must still be found.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> "PartialDate | None":
+        """YYYY, YYYY-MM or YYYY-MM-DD (00 for an unknown part); empty means unknown (None)."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        found = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+        if not found:
+            raise ValueError(f"not a date of birth: {text!r}")
+        year, month, day = (int(part) if part and int(part) else None for part in found.groups())
+        if year is None or (day or 0) > 31 or (month or 0) > 31 or ((month or 0) > 12 and (day or 13) > 12):
+            raise ValueError(f"not a date of birth, nor one with day and month swapped: {text!r}")
+        return cls(year, month, day)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.month is not None and self.day is not None
+
+    @property
+    def is_valid(self) -> bool:
+        if not self.is_complete:
+            return (self.month or 0) <= 12
+        try:
+            date(self.year, self.month, self.day)  # type: ignore[arg-type]
+        except ValueError:
+            return False
+        return True
+
+    def __str__(self) -> str:
+        return "-".join([f"{self.year:04d}"] + [f"{part:02d}" for part in (self.month, self.day) if part is not None])
+
+
+# Points out of 100: name 70, date of birth 20, nationality 10. A date of birth that no known
+# typing error explains takes points away: same name, different birthday is a different person.
+NAME_POINTS = 70
+BIRTH_DATE_POINTS = {
+    "same": 20, "swapped": 18, "typo": 17, "year": 16, "consistent": 15, "unknown": 10, "different": -25,
+}  # fmt: skip
+NATIONALITY_POINTS = {"same": 10, "unknown": 5, "different": 0}
+MATCH_THRESHOLD = 85.0  # same name with nothing else known (85) still matches; a clerk confirms
+# Name-part similarities for things that are not spelling: a word left out, a swapped order,
+# vowels that differ only (Arabic short vowels are not written; -SEN/-SON).
+PART_OF_NAME = 0.9
+SWAPPED_ORDER = 0.95
+VOWELS_ONLY = 0.92
+VOWELS_ONLY_FLOOR = 0.75  # ... and only when the spellings are otherwise close
+MISSING_PART = 0.9  # a record with no given name (single-name entries)
+CLOSE = 0.75  # below this a clerk reads "different", not "close"
+
+
+def compare_birth_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:
+    """Kind of agreement (a key of BIRTH_DATE_POINTS) and the clerk's sentence for it."""
+    if a is None or b is None:
+        return "unknown", "date of birth unknown on one record"
+    known_agree = all(x is None or y is None or x == y for x, y in ((a.month, b.month), (a.day, b.day)))
+    if a == b and a.is_complete:
+        return "same", f"date of birth the same ({a})"
+    if a.year == b.year and known_agree:
+        return "consistent", f"date of birth agrees as far as known ({a} ~ {b})"
+    if a.is_complete and b.is_complete:
+        if (a.year, a.month, a.day) == (b.year, b.day, b.month):
+            return "swapped", f"date of birth: day and month swapped ({a} ~ {b})"
+        if abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day):
+            return "year", f"date of birth: year differs by one ({a} ~ {b})"
+        if OSA.distance(str(a).replace("-", ""), str(b).replace("-", "")) == 1:
+            return "typo", f"date of birth: one digit mistyped ({a} ~ {b})"
+    elif abs(a.year - b.year) == 1 and known_agree:
+        return "year", f"date of birth: year differs by one ({a} ~ {b})"
+    return "different", f"date of birth differs ({a} vs {b})"
+
+
+def _nationality(code: str) -> str:
+    code = code.strip().upper().replace("<", "")
+    return "DEU" if code == "D" else code  # ICAO 9303 Part 3 codes Germany as D
+
+
+def compare_nationalities(a: str, b: str) -> tuple[str, str]:
+    """Kind of agreement (a key of NATIONALITY_POINTS) and the clerk's sentence for it."""
+    a, b = _nationality(a), _nationality(b)
+    if not a or not b:
+        return "unknown", "nationality unknown on one record"
+    if a == b:
+        return "same", f"nationality the same ({a})"
+    return "different", f"nationality differs ({a} vs {b})"
+
+
+# ---------------------------------------------------------------------------------------
+# Names and records
+# ---------------------------------------------------------------------------------------
+
+
+def _consonants(key: str) -> str:
+    return key[:1] + re.sub(r"[AEIOUY]", "", key[1:])
+
+
+def _graded(a: str, b: str) -> tuple[float, str]:
+    """Similarity of two folded keys: typing errors count once each (OSA distance)."""
+    distance = OSA.distance(a, b)
+    similarity = 1 - distance / max(len(a), len(b), 1)
+    if _consonants(a) == _consonants(b) and similarity >= VOWELS_ONLY_FLOOR:
+        return max(similarity, VOWELS_ONLY), "differs only in vowels"
+    return similarity, f"{distance} letter{'s' if distance > 1 else ''} differ{'' if distance > 1 else 's'}"
+
+
+def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, str]:
+    rules = sorted(a.rules ^ b.rules)
+    after = f" allowing for {reading.name}: {'; '.join(rules)}" if rules else ""
+    for x, y in ((a.full, b.full), (a.core, b.core), (a.full, b.core), (a.core, b.full)):
+        if x and x == y:
+            dropped = a.particles if x != a.full else b.particles
+            ignoring = " ignoring particles " + " ".join(dropped) if x != a.full or y != b.full else ""
+            return 1.0, f"equal{ignoring}{after}"
+    similarity, how = max(_graded(x, y) for x in (a.full, a.core) for y in (b.full, b.core) if x and y)
+    best = (similarity, f"{'close' if similarity >= CLOSE else 'different'} ({how}, {similarity:.0%}){after}")
+    shorter, longer = sorted((a.words, b.words), key=len)
+    if shorter and len(shorter) < len(longer):
+        part = sum(max(_graded(word, other)[0] for other in longer) for word in shorter) / len(shorter)
+        if part * PART_OF_NAME > best[0]:
+            best = (part * PART_OF_NAME, "one is part of the other (a name left out)")
+    return best
+
+
+def compare_names(a: str, b: str, readings: tuple[Reading, ...] = READINGS) -> tuple[float, str]:
+    """Similarity 0 to 1 of two name parts and why, trying the simplest explanation first."""
+    shown = f"{a.strip()} ~ {b.strip()}"
+    if a.strip().upper() == b.strip().upper():
+        return 1.0, f"{a.strip()}: identical"
+    na, nb = normalise(a), normalise(b)
+    if not (na and nb):
+        return 0.0, f"{shown}: cannot be compared (no Latin letters or kana)"
+    if na == nb:
+        if not (a + b).isascii():
+            return 1.0, f"{shown}: equal in passport letters (ICAO 9303 transliteration)"
+        return 1.0, f"{shown}: equal ignoring spaces, hyphens and apostrophes"
+    if na.replace(" ", "") == nb.replace(" ", ""):
+        return 1.0, f"{shown}: equal ignoring spaces, hyphens and apostrophes"
+    best = max((_compare_folded(name_keys(a, r), name_keys(b, r), r) for r in readings), key=lambda found: found[0])
+    return best[0], f"{shown}: {best[1]}"
+
+
+@dataclass(frozen=True)
+class NameRecord:
+    """What one side of a comparison knows: a list entry, a person on file, or a query."""
+
+    family: str
+    given: str = ""
+    birth_date: PartialDate | None = None
+    nationality: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A graded comparison and the sentences that explain it to a clerk."""
+
+    score: float
+    is_match: bool
+    reasons: list[str]
+
+
+def _name_similarity(a: NameRecord, b: NameRecord, readings: tuple[Reading, ...]) -> tuple[float, list[str]]:
+    family, family_why = compare_names(a.family, b.family, readings)
+    if not (a.given.strip() and b.given.strip()):
+        return family * MISSING_PART, [f"family name {family_why}", "given name missing on one record"]
+    given, given_why = compare_names(a.given, b.given, readings)
+    straight = (family + given) / 2
+    across_1, why_1 = compare_names(a.family, b.given, readings)
+    across_2, why_2 = compare_names(a.given, b.family, readings)
+    swapped = (across_1 + across_2) / 2 * SWAPPED_ORDER
+    if swapped > straight:
+        return swapped, [
+            "given and family names swapped",
+            f"family name ~ other's given name {why_1}",
+            f"given name ~ other's family name {why_2}",
+        ]
+    return straight, [f"family name {family_why}", f"given name {given_why}"]
+
+
+def score(list_record: NameRecord, query_record: NameRecord) -> Match:
+    """Grade how likely two records are one person, out of 100, with reasons."""
+    nationalities = {_nationality(list_record.nationality), _nationality(query_record.nationality)}
+    readings = READINGS + ((KOREAN,) if nationalities & KOREAN_NATIONALITIES else ())
+    name, reasons = _name_similarity(list_record, query_record, readings)
+    birth, birth_why = compare_birth_dates(list_record.birth_date, query_record.birth_date)
+    nationality, nationality_why = compare_nationalities(list_record.nationality, query_record.nationality)
+    points = NAME_POINTS * name + BIRTH_DATE_POINTS[birth] + NATIONALITY_POINTS[nationality]
+    total = round(min(100.0, max(0.0, points)), 1)
+    reasons = [f"name similarity {name:.0%}", *reasons, birth_why, nationality_why]
+    return Match(score=total, is_match=total >= MATCH_THRESHOLD, reasons=reasons)
