@@ -41,6 +41,8 @@ urlpatterns = [
     path("accounts/", include("consular.accounts.urls")),
     path("offices/", include("consular.offices.urls")),
     path("audit/", include("consular.audit.urls")),
+    path("persons/", include("consular.identity.urls")),
+    path("cases/", include("consular.workflow.urls")),
     path("passports/", include("passports.urls")),
     path("visas/", include("visas.urls")),
     path("residency/", include("residency.urls")),

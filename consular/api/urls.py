@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from consular.api.problems import not_found_response
@@ -12,5 +12,7 @@ urlpatterns = [
     path("offices/<str:code>/", offices_api.OfficeDetail.as_view(), name="api_office_detail"),
     path("offices/<str:code>/holidays/", offices_api.HolidayList.as_view(), name="api_holiday_list"),
     path("offices/<str:code>/holidays/<int:pk>/", offices_api.HolidayDetail.as_view(), name="api_holiday_detail"),
+    path("", include("consular.identity.api_urls")),
+    path("", include("consular.workflow.api_urls")),
     re_path(r"^.*$", not_found_response, name="api_not_found"),
 ]
