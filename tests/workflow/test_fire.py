@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from django_scopes import scope
 
 from consular.offices.models import Office
@@ -11,6 +12,13 @@ from consular.workflow.enquiries import ENQUIRY, Status
 from consular.workflow.models import Case, CaseEvent, OutboxMessage
 from consular.workflow.versions import StaleVersion
 from tests.identity.factories import actor_for
+
+@pytest.fixture(autouse=True)
+def _reasons_in_english():
+    """The refusal reasons are translated; these tests read the English ones."""
+    with translation.override("en"):
+        yield
+
 
 ROWS = [(t, source) for t in ENQUIRY.transitions for source in t.sources]
 
