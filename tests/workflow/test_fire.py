@@ -13,6 +13,7 @@ from consular.workflow.models import Case, CaseEvent, OutboxMessage
 from consular.workflow.versions import StaleVersion
 from tests.identity.factories import actor_for
 
+
 @pytest.fixture(autouse=True)
 def _reasons_in_english():
     """The refusal reasons are translated; these tests read the English ones."""
