@@ -345,6 +345,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# bench/case_list.py turns on a bare JSON view to measure against; nothing else does.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,8 +1,9 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 
@@ -34,6 +35,11 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def bench_bare(request):
+    """The baseline for bench/case_list.py: the same middleware and auth, no query, no serializer."""
+    return JsonResponse({"results": [], "next": None})
+
+
 urlpatterns = [
     path("", office_views.home, name="home"),
     path("health/", health, name="health"),
@@ -58,3 +64,7 @@ urlpatterns = [
     path("api/v1/", include("consular.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    # Only when bench/case_list.py starts the server: never part of a deployment.
+    urlpatterns.insert(0, path("api/v1/bench-bare/", bench_bare, name="bench_bare"))
