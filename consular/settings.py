@@ -306,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consular.workflow.tasks.sweep_outbox",
         "schedule": 30.0,
     },
+    "flag-overdue-cases": {
+        "task": "consular.workflow.tasks.flag_overdue_cases",
+        "schedule": 300.0,
+    },
     "clear-expired-sessions": {
         "task": "consular.accounts.tasks.clear_expired_sessions",
         "schedule": 3600.0,

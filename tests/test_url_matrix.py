@@ -12,7 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from consular.workflow.actions import open_case
 from tests.factories import HolidayFactory
+from tests.identity.factories import PersonFactory, actor_for
 
 # Cast members, in this order, for every row.
 CAST = ["anonymous", "password_only", "nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "hq_admin",
@@ -97,6 +99,35 @@ EXPECTED = [
     row("api_holiday_detail", "nyc_holiday", **API_NYC_ONLY),
     row("api_holiday_detail", "london_holiday", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                    "london_clerk": 200}),
+    row("identity:person_search", **SIGNED_IN_200),
+    row("identity:person_create", **{**SIGNED_IN_200, "auditor": 403}),
+    row("identity:person_detail", "nyc_person", **NYC_ONLY),
+    row("identity:person_detail", "london_person", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                      "london_clerk": 200}),
+    row("identity:person_merge", "nyc_person", **{**NYC_ONLY, "nyc_clerk": 403, "nyc_supervisor": R,
+                                                  "hq_officer": 403, "hq_admin": 403, "auditor": 403}),
+    row("identity:person_merge", "london_person", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                     "london_clerk": 403, "hq_officer": 403, "hq_admin": 403,
+                                                     "auditor": 403}),
+    # A bare GET has no query: a 400 problem for everyone who may search.
+    row("api_person_list", anonymous=401, password_only=401, **{m: 400 for m in CAST[2:]}),
+    row("api_person_detail", "nyc_person", **API_NYC_ONLY),
+    row("api_person_detail", "london_person", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                 "london_clerk": 200}),
+    row("workflow:case_queue", **SIGNED_IN_200),
+    row("workflow:my_cases", **SIGNED_IN_200),
+    row("workflow:overdue_cases", **SIGNED_IN_200),
+    row("workflow:referred_cases", **SIGNED_IN_200),
+    row("workflow:operations", **SIGNED_IN_200),
+    row("workflow:enquiry_create", **{**SIGNED_IN_200, "auditor": 403}),
+    row("workflow:case_detail", "nyc_case", **NYC_ONLY),
+    row("workflow:case_detail", "london_case", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                  "london_clerk": 200}),
+    row("api_case_list", **API_READ),
+    row("api_case_detail", "nyc_case", **API_NYC_ONLY),
+    row("api_case_detail", "london_case", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                             "london_clerk": 200}),
+    row("api_case_transitions", "nyc_case", **{**API_READ, **{m: 405 for m in CAST[2:]}}),
     row("api_not_found", **{member: 404 for member in CAST}),
 ]
 
@@ -153,8 +184,14 @@ def _fill(route: str) -> str:
 
 
 @pytest.fixture
-def objects(nyc, london, osaka):
+def objects(nyc, london, osaka, nyc_clerk, london_clerk):
+    nyc_case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    london_case = open_case("enquiry", person=PersonFactory(created_by_office=london), by=actor_for(london_clerk))
     return {
+        "nyc_person": {"pk": PersonFactory(created_by_office=nyc).pk},
+        "london_person": {"pk": PersonFactory(created_by_office=london).pk},
+        "nyc_case": {"reference": nyc_case.reference},
+        "london_case": {"reference": london_case.reference},
         "nyc": {"code": "NYC"},
         "london": {"code": "LON"},
         "osaka": {"code": "OSA"},

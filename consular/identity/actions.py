@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consular.audit.actions import Action, changes_between, record
-from consular.identity.models import DUPLICATE_DOCUMENT, IdentityDocument, Person, Sex
+from consular.identity.models import DUPLICATE_DOCUMENT, IdentityDocument, Person, PersonNameKey, Sex
+from consular.identity.names import blocking_keys
+from consular.offices.models import Role
 from consular.offices.scoping import Actor
 from consular.workflow.versions import StaleVersion, update_if_current
 
@@ -148,6 +150,7 @@ def create_person(
     person = Person(**values, created_by_office=by.office)
     person.full_clean()
     person.save()
+    _refresh_name_keys(person)
     given = {name: value for name, value in values.items() if value not in ("", None, [])}
     record(
         by=by,
@@ -184,6 +187,7 @@ def update_person(person: Person, *, by: Actor, expected_version: int, **changes
     # update_if_current is a queryset update, which skips auto_now: set updated_at ourselves.
     update_if_current(person, expected_version, **changed, updated_at=timezone.now())
     person.refresh_from_db()
+    _refresh_name_keys(person)
     record(
         by=by,
         action=Action.UPDATE,
@@ -269,3 +273,99 @@ def change_document_status(
         changes=changes_between({"status": stored["status"]}, {"status": str(status)}),
     )
     return document
+
+
+# ---------------------------------------------------------------------------------------
+# Search keys and merging
+# ---------------------------------------------------------------------------------------
+
+
+def person_name_keys(person: Person) -> set[str]:
+    """Blocking keys of the person's passport name and kana reading (kanji carry no sound to key).
+
+    The family name is also keyed alone, as a query of only a family name keys it.
+    """
+    keys = blocking_keys(person.family_name, person.given_names) | blocking_keys(person.family_name, "")
+    if person.family_name_reading or person.given_names_reading:
+        keys |= blocking_keys(person.family_name_reading, person.given_names_reading)
+        keys |= blocking_keys(person.family_name_reading, "")
+    return {key for key in keys if key and len(key) <= PersonNameKey._meta.get_field("key").max_length}
+
+
+def _refresh_name_keys(person: Person) -> None:
+    """Rewrite the person's search keys: their own names and those of the records merged into them."""
+    keys = person_name_keys(person)
+    for merged in Person.unscoped.filter(merged_into=person):
+        keys |= person_name_keys(merged)
+    stored = set(PersonNameKey.objects.filter(person=person).values_list("key", flat=True))
+    PersonNameKey.objects.filter(person=person, key__in=stored - keys).delete()
+    PersonNameKey.objects.filter(person=person).exclude(birth_year=person.birth_year).update(
+        birth_year=person.birth_year
+    )
+    PersonNameKey.objects.bulk_create(
+        [
+            PersonNameKey(
+                person=person, key=key, birth_year=person.birth_year, created_by_office_id=person.created_by_office_id
+            )
+            for key in sorted(keys - stored)
+        ]
+    )
+
+
+class MergeRefused(Exception):
+    """A merge the rules do not allow; `message` says why, for the supervisor."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: tuple[int, int]) -> Person:
+    """Merge the duplicate `merge` into `keep`: its documents and cases move, both records stay.
+
+    `merge` is not deleted: it keeps its own audit history and is marked `merged_into`,
+    so old references still resolve and the merge can be read back (DESIGN: "a merge keeps
+    both histories"). `expected_versions` are (keep, merge) as the supervisor saw them;
+    StaleVersion if either changed. Supervisors only; both persons must be visible to them.
+    """
+    from consular.workflow.models import Case  # the core's workflow app, not a domain app
+
+    _ensure_may_write(by)
+    if by.role != Role.SUPERVISOR:
+        raise PermissionDenied("Only a supervisor merges persons.")
+    if keep.pk == merge.pk:
+        raise MergeRefused(_("A person cannot be merged into themselves."))
+    _ensure_may_write(by, keep)
+    _ensure_may_write(by, merge)
+    # Lock both rows in a fixed order so two merges of the same pair cannot interleave.
+    stored = {p.pk: p for p in Person.unscoped.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")}
+    for person, expected in zip((keep, merge), expected_versions, strict=True):
+        if stored[person.pk].version != expected:
+            raise StaleVersion(stored[person.pk].version)
+        if stored[person.pk].merged_into_id is not None:
+            raise MergeRefused(_("%(person)s has already been merged into another record.") % {"person": person})
+    document_ids = sorted(IdentityDocument.unscoped.filter(person=merge).values_list("pk", flat=True))
+    case_ids = sorted(Case.unscoped.filter(person=merge).values_list("pk", flat=True))
+    # Documents and cases are re-pointed in bulk; the audit entries below list every moved id.
+    IdentityDocument.unscoped.filter(pk__in=document_ids).update(person=keep, updated_at=timezone.now())
+    Case.unscoped.filter(pk__in=case_ids).update(person=keep)
+    now = timezone.now()
+    update_if_current(merge, expected_versions[1], merged_into=keep, updated_at=now)
+    update_if_current(keep, expected_versions[0], updated_at=now)
+    _refresh_name_keys(keep)
+    PersonNameKey.objects.filter(person=merge).delete()  # found through `keep` from now on
+    moved = {"documents": " ".join(map(str, document_ids)), "cases": " ".join(map(str, case_ids))}
+    record(
+        by=by,
+        action=Action.UPDATE,
+        target=merge,
+        changes=changes_between({"merged_into": None}, {"merged_into": keep.pk}),
+    )
+    record(
+        by=by,
+        action=Action.UPDATE,
+        target=keep,
+        changes=changes_between({}, {"merged_from": merge.pk, **moved}),
+    )
+    return keep

@@ -1,5 +1,10 @@
 """This app's API routes, included under /api/v1/ by consular.api.urls."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from consular.identity import api
+
+urlpatterns = [
+    path("persons/", api.PersonList.as_view(), name="api_person_list"),
+    path("persons/<int:pk>/", api.PersonDetail.as_view(), name="api_person_detail"),
+]

@@ -377,3 +377,33 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         # The number is personal data: show only its end, enough to tell two documents apart.
         return f"{self.get_kind_display()} {self.issuing_state} …{self.number[-4:]}"
+
+
+class PersonNameKey(models.Model):
+    """A blocking key (`names.blocking_keys`) of one of a person's names: search looks candidates up here.
+
+    Derived data, rewritten by the identity actions whenever a name or birth year changes; it
+    holds no name, only a sound skeleton, and is always read restricted to persons the actor
+    may see. The year of birth and the creating office are copied here so that a common name
+    with a date of birth, or an office's own persons, are answered from an index alone
+    (key, year, person / office, key, year, person), without visiting thousands of persons.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys", verbose_name=_("person"))
+    key = models.CharField(_("key"), max_length=32)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    created_by_office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("created by office")
+    )
+
+    class Meta:
+        verbose_name = _("person name key")
+        verbose_name_plural = _("person name keys")
+        indexes = [
+            models.Index(fields=["key", "birth_year", "person"], name="person_name_key"),
+            models.Index(fields=["created_by_office", "key", "birth_year", "person"], name="person_name_key_office"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_name_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key

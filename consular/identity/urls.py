@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (pages are added here)
+from django.urls import path
+
+from consular.identity import views
 
 app_name = "identity"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_search, name="person_search"),
+    path("new/", views.person_create, name="person_create"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/merge/", views.person_merge, name="person_merge"),
+]

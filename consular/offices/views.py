@@ -14,7 +14,7 @@ from consular.offices import actions
 from consular.offices.forms import HolidayForm, SwitchOfficeForm
 from consular.offices.models import ApiClient, Holiday, Membership, Office, Role
 from consular.offices.scoping import Actor, request_actor
-from consular.workflow.models import WorkerHeartbeat
+from consular.workflow.models import Case, WorkerHeartbeat
 from consular.workflow.versions import StaleVersion
 
 
@@ -30,7 +30,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor is None:
         return render(request, "offices/no_membership.html", status=403)
     today = actor.office.local_today()
-    counts: dict[str, int] = {
+    # One query over this office's open cases (the case_queue index), not the whole table.
+    counts: dict[str, int] = Case.objects.filter(current_office=actor.office, closed_at__isnull=True).aggregate(
+        open_cases=Count("pk"),
+        my_cases=Count("pk", filter=Q(assignee=actor.user)),
+        overdue_cases=Count("pk", filter=Q(due_at__lt=timezone.now())),
+    )
+    counts |= {
         "staff": Membership.objects.current().filter(office=actor.office).count(),
         "upcoming_holidays": Holiday.objects.filter(office=actor.office, date__gte=today).count(),
     }

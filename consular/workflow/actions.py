@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from consular.audit.actions import Action, record
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
+from consular.workflow import sla
 from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage, ReferenceCounter, WorkerHeartbeat
 from consular.workflow.transitions import CASE_TYPES, CaseType, Transition, case_type_of
 from consular.workflow.versions import StaleVersion, update_if_current
@@ -67,6 +68,7 @@ def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case
     case = Case.unscoped.create(
         reference=next_reference(case_type, by.office), case_type=case_type.code, person=person,
         current_office=by.office, originating_office=by.office, status=case_type.initial_status, submitted_at=now,
+        due_at=sla.due_at(case_type, case_type.initial_status, by.office, now),
     )
     CaseAccess.objects.create(case=case, office=by.office)
     event = CaseEvent.objects.create(
@@ -128,7 +130,10 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
         raise TransitionRefused(reason)
     from_status, from_office = stored.status, stored.current_office
     to_office = transition.hand_over_to(stored, by) if transition.hand_over_to else from_office
-    changes = {"status": transition.target, "current_office": to_office}
+    changes = {
+        "status": transition.target, "current_office": to_office,
+        "due_at": sla.due_for(case_type, transition.target, to_office, closes=transition.closes),
+    }
     if transition.closes:
         changes["closed_at"] = timezone.now()
     update_if_current(case, expected_version, **changes)

@@ -39,6 +39,8 @@ ENQUIRY = register(CaseType(
     label=_("General enquiry"),
     statuses=Status,
     initial_status=S.RECEIVED,
+    # Business days in the status, at the office holding the case: a referral is HQ's clock.
+    sla={S.RECEIVED: 2, S.IN_PROGRESS: 5, S.REFERRED: 3},
     transitions=(
         Transition("start", (S.RECEIVED,), S.IN_PROGRESS, roles=STAFF, office_kinds=LOCAL, label=_("Start work")),
         Transition("refer_to_hq", (S.IN_PROGRESS,), S.REFERRED, roles=SENIOR, office_kinds=LOCAL,

@@ -166,3 +166,27 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SlaBreach(models.Model):
+    """A case that passed its due time in one status: one row per (case, status, due), so one notice.
+
+    A case moved on to a new status gets a new due time, and can breach again.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sla_breaches", verbose_name=_("case"))
+    status = models.CharField(_("status"), max_length=32)
+    due_at = models.DateTimeField(_("due"))
+    detected_at = models.DateTimeField(_("detected"))
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("SLA breach")
+        verbose_name_plural = _("SLA breaches")
+        constraints = [models.UniqueConstraint(fields=["case", "status", "due_at"], name="sla_breach_once")]
+        indexes = [models.Index(fields=["detected_at"], name="sla_breach_unnotified",
+                                condition=Q(notified_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status} due {self.due_at:%Y-%m-%d %H:%M}"

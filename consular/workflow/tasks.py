@@ -1,6 +1,6 @@
 from celery import current_task, shared_task
 
-from consular.workflow import relay
+from consular.workflow import relay, sla
 from consular.workflow.actions import record_heartbeat as record_heartbeat_action
 
 
@@ -20,3 +20,9 @@ def relay_outbox_message(message_id: int) -> str:
 def sweep_outbox() -> int:
     """Relay what is due and was never relayed (broker down, worker killed, enqueue lost)."""
     return relay.sweep()
+
+
+@shared_task
+def flag_overdue_cases() -> int:
+    """Record and notify new SLA breaches; running it twice notifies nothing twice."""
+    return sla.flag_overdue()

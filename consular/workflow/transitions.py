@@ -48,6 +48,8 @@ class CaseType:
     statuses: type  # a TextChoices
     initial_status: str
     transitions: tuple[Transition, ...]
+    # Target time in a status, in business days of the office holding the case (see consular.workflow.sla).
+    sla: dict[str, int] = field(default_factory=dict, compare=False)
     by_name: dict[str, Transition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +62,11 @@ class CaseType:
             unknown = ({*transition.sources, transition.target} - valid)
             if unknown:
                 raise ValueError(f"{self.code}.{transition.name}: unknown statuses {sorted(unknown)}")
+        unknown_targets = set(self.sla) - valid
+        if unknown_targets:
+            raise ValueError(f"{self.code}: SLA for unknown statuses {sorted(unknown_targets)}")
+        if any(days < 1 for days in self.sla.values()):
+            raise ValueError(f"{self.code}: an SLA target is at least one business day")
         object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
 
     def status_label(self, status: str) -> str:

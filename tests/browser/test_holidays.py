@@ -20,7 +20,7 @@ def test_supervisor_edit_conflict_keeps_their_input(staff_page: Page):
     holiday = Holiday.unscoped.create(office=nyc, date=day, name="Staff training day")
     sign_in(page, "nyc_supervisor")
 
-    page.get_by_role("link", name=in_language("ja", "My office")).click()
+    page.get_by_role("link", name=in_language("ja", "My office"), exact=True).click()
     row = page.get_by_role("row").filter(has_text="Staff training day")
     expect(row).to_contain_text(day.isoformat())
     row.get_by_role("link").click()

@@ -113,7 +113,7 @@ def test_idle_session_expires_with_a_clear_message(staff_page: Page):
     session[LAST_SEEN_AT] = (timezone.now() - settings.SESSION_IDLE_TIMEOUT - timedelta(minutes=1)).isoformat()
     session.save()
 
-    page.get_by_role("link", name=in_language("ja", "My office")).click()
+    page.get_by_role("link", name=in_language("ja", "My office"), exact=True).click()
     expect(page).to_have_url("/accounts/sign-in/?next=%2Foffices%2FNYC%2F")
     expect(page.get_by_role("alert")).to_have_text(in_language("ja", "Your session has expired. Please sign in again."))
     expect(page.get_by_role("button", name=in_language("ja", "Sign out"))).to_have_count(0)

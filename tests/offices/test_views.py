@@ -149,3 +149,12 @@ def test_not_found_page_is_in_the_users_language_and_reveals_nothing(signed_in, 
     assert response.status_code == 404
     assert b"belongs to an office you do not act for" in response.content
     assert b"Embassy of Japan in the UK" not in response.content
+
+
+def test_home_counts_the_offices_open_cases_only(signed_in, nyc_clerk, london_clerk, nyc):
+    from consular.workflow.actions import open_case
+    from tests.identity.factories import PersonFactory, actor_for
+
+    open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    assert signed_in(nyc_clerk).get("/").context["counts"]["open_cases"] == 1
+    assert signed_in(london_clerk).get("/").context["counts"]["open_cases"] == 0

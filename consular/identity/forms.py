@@ -1,0 +1,99 @@
+"""Input shapes for person search, creation and merging; the actions check the rules against the database."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from consular.identity.models import Sex
+from consular.identity.names import PartialDate
+from consular.offices.models import validate_alpha3
+
+DATE_OF_BIRTH_HELP = _("YYYY-MM-DD, or YYYY-MM or YYYY when only part is known.")
+
+
+def clean_date_of_birth(text: str) -> PartialDate | None:
+    """A PartialDate from what a clerk typed; ValidationError with a sentence they can act on."""
+    try:
+        return PartialDate.parse(text)
+    except ValueError as error:
+        raise ValidationError(
+            _("Write the date of birth as YYYY-MM-DD, YYYY-MM or YYYY."), code="date_of_birth"
+        ) from error
+
+
+def clean_nationality(text: str) -> str:
+    code = (text or "").strip().upper()
+    if code:
+        validate_alpha3(code)
+    return code
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("Family name first: “YAMADA HANAKO”, “YAMADA, HANAKO” or kana “やまだ はなこ”."),
+    )
+    date_of_birth = forms.CharField(
+        label=_("Date of birth"), max_length=10, required=False, help_text=DATE_OF_BIRTH_HELP
+    )
+    nationality = forms.CharField(
+        label=_("Nationality"), max_length=3, required=False, help_text=_("ISO 3166-1 alpha-3 code, e.g. JPN.")
+    )
+
+    def clean_date_of_birth(self) -> PartialDate | None:
+        return clean_date_of_birth(self.cleaned_data["date_of_birth"])
+
+    def clean_nationality(self) -> str:
+        return clean_nationality(self.cleaned_data["nationality"])
+
+
+class PersonForm(forms.Form):
+    """A new person. Model validation (name letters, date parts, codes) runs in `create_person`."""
+
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=100, help_text=_("As the passport prints it, e.g. YAMADA.")
+    )
+    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
+    family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
+    given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
+    family_name_reading = forms.CharField(label=_("Family name (kana reading)"), max_length=100, required=False)
+    given_names_reading = forms.CharField(label=_("Given names (kana reading)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1850, max_value=2200)
+    birth_month = forms.IntegerField(label=_("Month of birth"), min_value=1, max_value=12, required=False)
+    birth_day = forms.IntegerField(label=_("Day of birth"), min_value=1, max_value=31, required=False)
+    nationalities = forms.CharField(
+        label=_("Nationalities"), max_length=60, help_text=_("ISO 3166-1 alpha-3 codes separated by spaces, e.g. JPN.")
+    )
+    place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
+    # Set once the clerk has seen the likely duplicates and still wants a new record.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_nationalities(self) -> list[str]:
+        codes = [code.upper() for code in self.cleaned_data["nationalities"].replace(",", " ").split()]
+        for code in codes:
+            validate_alpha3(code)
+        if not codes:
+            raise ValidationError(_("Give at least one nationality."), code="nationalities")
+        return codes
+
+    def person_fields(self) -> dict:
+        """The cleaned values `create_person` takes."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "confirm_new"}
+
+    def date_of_birth(self) -> PartialDate:
+        data = self.cleaned_data
+        return PartialDate(data["birth_year"], data.get("birth_month"), data.get("birth_day"))
+
+
+class MergeForm(forms.Form):
+    """Which duplicate to fold into the person on the page, and the versions both were read at."""
+
+    duplicate = forms.IntegerField(
+        label=_("Record number of the duplicate"),
+        min_value=1,
+        help_text=_("It is merged into this record and then only points here."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    duplicate_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

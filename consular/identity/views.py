@@ -1,0 +1,166 @@
+"""Person pages: search, create (duplicates first), detail, merge."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from consular.accounts.views import reauthentication_required
+from consular.audit.actions import Action, record
+from consular.identity import actions
+from consular.identity.forms import MergeForm, PersonForm, PersonSearchForm
+from consular.identity.models import Person
+from consular.identity.search import likely_duplicates, search_persons
+from consular.offices.models import Role
+from consular.offices.scoping import Actor, request_actor
+from consular.workflow.versions import StaleVersion
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = request_actor(request)
+    if actor is None:
+        raise PermissionDenied(_("You have no current assignment at any office."))
+    return actor
+
+
+def record_person_read(actor: Actor, person: Person, request: HttpRequest) -> None:
+    """Reads of personal data are audited (DESIGN, Access): one entry per person shown in full."""
+    record(by=actor, action=Action.READ, target=person, request=request)
+
+
+def person_search(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = search_persons(
+            actor=actor,
+            q=form.cleaned_data["q"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            nationality=form.cleaned_data["nationality"],
+        )
+        # One entry per search: who looked for whom, and which records the list showed.
+        record(
+            by=actor,
+            action=Action.READ,
+            request=request,
+            object_repr="person search",
+            changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
+        )
+    return render(
+        request,
+        "identity/person_search.html",
+        {"form": form, "results": results},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    """First submit shows likely duplicates; the clerk opens one of them or confirms a new record."""
+    actor = _actor(request)
+    if actor.is_read_only:
+        raise PermissionDenied(_("Auditors read personal data; they do not change it."))
+    form = PersonForm(request.POST or None)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data["confirm_new"]:
+            duplicates = likely_duplicates(
+                actor=actor,
+                family_name=data["family_name"],
+                given_names=data["given_names"],
+                family_name_reading=data["family_name_reading"],
+                given_names_reading=data["given_names_reading"],
+                date_of_birth=form.date_of_birth(),
+                nationality=data["nationalities"][0],
+            )
+        if not duplicates:
+            try:
+                person = actions.create_person(by=actor, **form.person_fields())
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Person recorded."))
+                return redirect("identity:person_detail", pk=person.pk)
+    return render(
+        request,
+        "identity/person_form.html",
+        {"form": form, "duplicates": duplicates},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _visible_person(pk: int) -> Person:
+    # Person.objects is scoped to the acting office: another office's person is a 404.
+    return get_object_or_404(Person.objects.select_related("created_by_office", "merged_into"), pk=pk)
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    person = _visible_person(pk)
+    record_person_read(actor, person, request)
+    context = {
+        "person": person,
+        "documents": person.documents.all(),
+        "merged_persons": Person.objects.filter(merged_into=person),
+        "may_merge": actor.role == Role.SUPERVISOR and person.merged_into_id is None,
+    }
+    return render(request, "identity/person_detail.html", context)
+
+
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Supervisors fold a duplicate into this person, after confirming password and code again."""
+    actor = _actor(request)
+    person = _visible_person(pk)
+    if actor.role != Role.SUPERVISOR:
+        raise PermissionDenied(_("Only a supervisor merges persons."))
+    return _merge_page(request, person, actor)
+
+
+@reauthentication_required
+def _merge_page(request: HttpRequest, person: Person, actor: Actor) -> HttpResponse:
+    form = MergeForm(request.POST or None, initial={"version": person.version})
+    duplicate, problem, status = None, "", 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicate = Person.objects.current().filter(pk=data["duplicate"]).exclude(pk=person.pk).first()
+        if duplicate is None:
+            form.add_error("duplicate", _("No other current record with this number is visible to your office."))
+        elif data["duplicate_version"] is None:
+            # Typed by number: show it, and merge on the next submit with the version seen now.
+            record_person_read(actor, duplicate, request)
+        else:
+            try:
+                actions.merge_persons(
+                    keep=person,
+                    merge=duplicate,
+                    by=actor,
+                    expected_versions=(data["version"], data["duplicate_version"]),
+                )
+            except StaleVersion:
+                problem = _("One of the records changed while you were looking. Check both and merge again.")
+                status = 409
+                person.refresh_from_db()
+                duplicate.refresh_from_db()
+            except actions.MergeRefused as refused:
+                problem, status = refused.message, 409
+            else:
+                messages.success(request, _("Records merged."))
+                return redirect("identity:person_detail", pk=person.pk)
+    if form.errors:
+        status = 400
+    candidates = [
+        result
+        for result in search_persons(
+            actor=actor, q=f"{person.family_name}, {person.given_names}", date_of_birth=None, limit=10
+        )
+        if result.person.pk != person.pk
+    ]
+    context = {"person": person, "form": form, "duplicate": duplicate, "candidates": candidates, "problem": problem}
+    return render(request, "identity/person_merge.html", context, status=status)

@@ -1,0 +1,260 @@
+"""Cases over REST: the visible cases, one case with its history and next steps, and firing a transition."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consular.api.conditional import etag_for
+from consular.api.idempotency import idempotent
+from consular.api.pagination import CursorPagination
+from consular.api.problems import Conflict, UnprocessableRequest
+from consular.audit.actions import Action, record
+from consular.offices.api import IDEMPOTENCY_KEY
+from consular.offices.scoping import Actor, request_actor
+from consular.workflow.actions import TransitionRefused, fire, options_for
+from consular.workflow.forms import NOTE_MAX_LENGTH, case_type_choices, status_choices
+from consular.workflow.models import Case
+from consular.workflow.transitions import CASE_TYPES
+from consular.workflow.versions import StaleVersion
+
+LIST_FIELDS = (
+    "id", "reference", "case_type", "status", "person_id", "current_office__code", "originating_office__code",
+    "submitted_at", "due_at", "closed_at", "version",
+)
+
+
+class StaleCase(Conflict):
+    default_detail = "The case changed since you read it. Read it again and decide once more."
+    default_code = "stale_version"
+
+
+class TransitionNotAllowed(UnprocessableRequest):
+    default_code = "transition_refused"
+
+
+def _actor(request) -> Actor:
+    return request_actor(request._request)
+
+
+def _status_label(case_type: str, value: str) -> str:
+    kind = CASE_TYPES.get(case_type)
+    return kind.status_label(value) if kind else value
+
+
+def case_row(row: dict) -> dict:
+    """One case in a list, from a `values()` row: a plain function, not a ModelSerializer (DESIGN)."""
+    return {
+        "reference": row["reference"],
+        "case_type": row["case_type"],
+        "status": row["status"],
+        "status_label": _status_label(row["case_type"], row["status"]),
+        "person": row["person_id"],
+        "current_office": row["current_office__code"],
+        "originating_office": row["originating_office__code"],
+        "submitted_at": row["submitted_at"],
+        "due_at": row["due_at"],
+        "closed_at": row["closed_at"],
+        "version": row["version"],
+    }
+
+
+def case_data(case: Case, actor: Actor) -> dict:
+    """One case in full: the list fields, the person, the events and the transitions for this caller."""
+    person = case.person
+    data = case_row({
+        "reference": case.reference, "case_type": case.case_type, "status": case.status, "person_id": person.pk,
+        "current_office__code": case.current_office.code, "originating_office__code": case.originating_office.code,
+        "submitted_at": case.submitted_at, "due_at": case.due_at, "closed_at": case.closed_at,
+        "version": case.version,
+    })
+    data["person"] = {"id": person.pk, "family_name": person.family_name, "given_names": person.given_names}
+    data["events"] = [
+        {"at": event.at, "transition": event.transition, "from_status": event.from_status,
+         "to_status": event.to_status, "from_office": event.from_office.code, "to_office": event.to_office.code,
+         "by": event.username, "role": event.role, "note": event.note}
+        for event in case.events.select_related("from_office", "to_office")
+    ]
+    data["transitions"] = [
+        {"name": option.transition.name, "label": str(option.transition.label or option.transition.name),
+         "to_status": option.transition.target, "note_required": option.transition.note_required,
+         "allowed": option.allowed, "refused_because": option.refused_because}
+        for option in options_for(case, actor)
+    ]
+    return data
+
+
+CASE_ROW = inline_serializer("CaseSummary", {
+    "reference": serializers.CharField(), "case_type": serializers.CharField(), "status": serializers.CharField(),
+    "status_label": serializers.CharField(), "person": serializers.IntegerField(),
+    "current_office": serializers.CharField(), "originating_office": serializers.CharField(),
+    "submitted_at": serializers.DateTimeField(), "due_at": serializers.DateTimeField(allow_null=True),
+    "closed_at": serializers.DateTimeField(allow_null=True), "version": serializers.IntegerField(),
+})
+CASE_PAGE = inline_serializer("CasePage", {
+    "next": serializers.URLField(allow_null=True), "previous": serializers.URLField(allow_null=True),
+    "results": CASE_ROW.__class__(many=True),
+})
+CASE = inline_serializer("Case", {
+    "reference": serializers.CharField(), "case_type": serializers.CharField(), "status": serializers.CharField(),
+    "status_label": serializers.CharField(),
+    "person": inline_serializer("CasePerson", {"id": serializers.IntegerField(),
+                                               "family_name": serializers.CharField(),
+                                               "given_names": serializers.CharField()}),
+    "current_office": serializers.CharField(), "originating_office": serializers.CharField(),
+    "submitted_at": serializers.DateTimeField(), "due_at": serializers.DateTimeField(allow_null=True),
+    "closed_at": serializers.DateTimeField(allow_null=True), "version": serializers.IntegerField(),
+    "events": inline_serializer("CaseEvent", {
+        "at": serializers.DateTimeField(), "transition": serializers.CharField(),
+        "from_status": serializers.CharField(), "to_status": serializers.CharField(),
+        "from_office": serializers.CharField(), "to_office": serializers.CharField(), "by": serializers.CharField(),
+        "role": serializers.CharField(), "note": serializers.CharField(),
+    }, many=True),
+    "transitions": inline_serializer("CaseTransitionOption", {
+        "name": serializers.CharField(), "label": serializers.CharField(), "to_status": serializers.CharField(),
+        "note_required": serializers.BooleanField(), "allowed": serializers.BooleanField(),
+        "refused_because": serializers.CharField(allow_null=True),
+    }, many=True),
+})
+PROBLEM = inline_serializer("Problem", {
+    "type": serializers.URLField(), "title": serializers.CharField(), "status": serializers.IntegerField(),
+    "detail": serializers.CharField(),
+})
+CASE_EXAMPLE = {
+    "reference": "E-2026-NYC-000123", "case_type": "enquiry", "status": "in_progress", "status_label": "In progress",
+    "person": {"id": 42, "family_name": "YAMADA", "given_names": "HANAKO"}, "current_office": "NYC",
+    "originating_office": "NYC", "submitted_at": "2026-11-20T14:03:00Z", "due_at": None, "closed_at": None,
+    "version": 2,
+    "events": [
+        {"at": "2026-11-20T14:03:00Z", "transition": "open", "from_status": "", "to_status": "received",
+         "from_office": "NYC", "to_office": "NYC", "by": "nyc_clerk", "role": "clerk",
+         "note": "Asks about renewing a passport abroad"},
+        {"at": "2026-11-20T14:10:00Z", "transition": "start", "from_status": "received",
+         "to_status": "in_progress", "from_office": "NYC", "to_office": "NYC", "by": "nyc_clerk", "role": "clerk",
+         "note": ""},
+    ],
+    "transitions": [
+        {"name": "refer_to_hq", "label": "Refer to HQ", "to_status": "referred", "note_required": True,
+         "allowed": False, "refused_because": "Your role cannot do this."},
+        {"name": "answer", "label": "Record the answer", "to_status": "answered", "note_required": True,
+         "allowed": True, "refused_because": None},
+    ],
+}
+
+
+class CaseFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
+    case_type = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [value for value, _label in status_choices() if value]
+        self.fields["case_type"].choices = [value for value, _label in case_type_choices() if value]
+
+
+class CaseList(APIView):
+    """Cases the caller may read: held by their office or held by it before; HQ and auditors, all."""
+
+    pagination_class = CursorPagination
+
+    @extend_schema(
+        summary="Cases",
+        operation_id="cases_list",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, description="Only cases in this status, e.g. `referred`."),
+            OpenApiParameter("case_type", OpenApiTypes.STR, description="Only cases of this type, e.g. `enquiry`."),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="From the `next` link of the previous page."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 200; 50 by default."),
+        ],
+        responses={200: CASE_PAGE},
+        examples=[OpenApiExample("A page of cases", response_only=True, value={
+            "next": "https://consular.example/api/v1/cases/?cursor=cD0yMDI2LTExLTIw", "previous": None,
+            "results": [{key: value for key, value in CASE_EXAMPLE.items() if key not in ("events", "transitions")}
+                        | {"person": 42}],
+        })],
+    )
+    def get(self, request):
+        filters = CaseFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        cases = Case.objects.all()
+        for name in ("status", "case_type"):
+            if filters.validated_data.get(name):
+                cases = cases.filter(**{name: filters.validated_data[name]})
+        paginator = self.pagination_class()
+        paginator.ordering = ("-submitted_at", "-id")
+        page = paginator.paginate_queryset(cases.values(*LIST_FIELDS), request, view=self)
+        return paginator.get_paginated_response([case_row(row) for row in page])
+
+
+def _visible_case(reference: str) -> Case:
+    # Case.objects is scoped to the caller's office: another office's case is a 404.
+    return get_object_or_404(
+        Case.objects.select_related("person", "current_office", "originating_office"), reference=reference
+    )
+
+
+class CaseDetail(APIView):
+    @extend_schema(
+        operation_id="cases_retrieve_one",
+        summary="One case, with its history and the transitions the caller may fire",
+        description="The ETag changes whenever the case moves; send its version back when firing a transition.",
+        responses={200: CASE, 304: OpenApiResponse(description="Not modified (If-None-Match matched).")},
+        examples=[OpenApiExample("An enquiry in progress", value=CASE_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, reference):
+        case = _visible_case(reference)
+        etag = etag_for(case)
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        actor = _actor(request)
+        record(by=actor, action=Action.READ, target=case.person, request=request._request)
+        return Response(case_data(case, actor), headers={"ETag": etag})
+
+
+class FireRequest(serializers.Serializer):
+    transition = serializers.CharField(max_length=48, help_text="A transition name from the case's `transitions`.")
+    version = serializers.IntegerField(min_value=1, help_text="The case `version` you read.")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
+                                 help_text="Why; some transitions require it.")
+
+
+class CaseTransitions(APIView):
+    @extend_schema(
+        summary="Fire a transition",
+        parameters=[IDEMPOTENCY_KEY],
+        request=FireRequest,
+        responses={
+            200: CASE,
+            400: OpenApiResponse(PROBLEM, description="A field is missing or invalid."),
+            409: OpenApiResponse(PROBLEM, description="The version is stale: read the case again."),
+            422: OpenApiResponse(PROBLEM, description="The rule refuses the transition; `detail` says why."),
+        },
+        examples=[
+            OpenApiExample("Refer to HQ", request_only=True,
+                           value={"transition": "refer_to_hq", "version": 2,
+                                  "note": "Dual nationality question: needs HQ's ruling."}),
+            OpenApiExample("Stale version", response_only=True, status_codes=["409"], value={
+                "type": "https://consular.example/problems/stale-version", "title": "Conflict", "status": 409,
+                "detail": "The case changed since you read it. Read it again and decide once more."}),
+            OpenApiExample("Refused", response_only=True, status_codes=["422"], value={
+                "type": "https://consular.example/problems/transition-refused", "title": "Unprocessable Content",
+                "status": 422, "detail": "A note is required."}),
+        ],
+    )
+    @idempotent
+    def post(self, request, reference):
+        case = _visible_case(reference)
+        actor = _actor(request)
+        body = FireRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            fire(case, data["transition"], by=actor, expected_version=data["version"], note=data["note"].strip())
+        except StaleVersion as stale:
+            raise StaleCase() from stale
+        except TransitionRefused as refused:
+            raise TransitionNotAllowed(refused.reason) from refused
+        # fire() moved this instance along (status, office, version): no second read needed.
+        return Response(case_data(case, actor), headers={"ETag": etag_for(case)})
