@@ -4,6 +4,7 @@ from datetime import date
 
 import factory
 
+from consular.identity.actions import _refresh_name_keys
 from consular.identity.models import IdentityDocument, Person, Sex
 from consular.offices.models import Membership
 from consular.offices.scoping import Actor
@@ -19,6 +20,7 @@ def actor_for(user) -> Actor:
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     family_name = "YAMADA"
     given_names = "HANAKO"
@@ -32,6 +34,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     birth_day = 3
     nationalities = factory.LazyFunction(lambda: ["JPN"])
     created_by_office = factory.SubFactory(OfficeFactory)
+
+    @factory.post_generation
+    def name_keys(self, create, extracted, **kwargs):
+        """Index the names as create_person does, so search and the duplicate check find factory persons."""
+        if create:
+            _refresh_name_keys(self)
 
 
 class IdentityDocumentFactory(factory.django.DjangoModelFactory):

@@ -28,6 +28,12 @@ FORM = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(settings):
+    """These tests read the English text; browsers that ask for nothing get LANGUAGE_CODE."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def on_file(user, **fields) -> Person:
     return create_person(by=actor_for(user), **{**HANAKO, **fields})
 
