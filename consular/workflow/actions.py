@@ -139,6 +139,9 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
     update_if_current(case, expected_version, **changes)
     if to_office != from_office:
         CaseAccess.objects.get_or_create(case=case, office=to_office)
+        # The assignee belongs to the office that handed the case over.
+        Case.unscoped.filter(pk=case.pk).update(assignee=None)
+        case.assignee = None
     event = CaseEvent.objects.create(
         case=case, transition=transition.name, from_status=from_status, to_status=transition.target,
         from_office=from_office, to_office=to_office, username=by.name, role=by.role, note=note,
@@ -171,3 +174,16 @@ def retry_message(message: OutboxMessage, *, by: Actor) -> None:
     if updated:
         record(by=by, action=Action.UPDATE, target=message, changes={"state": ["failed", "pending"]})
         transaction.on_commit(lambda: enqueue(message.pk))
+
+
+@transaction.atomic
+def take_case(case: Case, *, by: Actor, expected_version: int) -> None:
+    """The acting staff member takes the case, so it shows under their "my cases"."""
+    stored = Case.unscoped.select_related("assignee").get(pk=case.pk)
+    if by.is_read_only or by.user is None:
+        raise TransitionRefused(_("Only staff of the office holding the case can take it."))
+    if stored.current_office_id != by.office.pk:
+        raise TransitionRefused(_("The case is held by another office."))
+    before = stored.assignee.get_username() if stored.assignee else None
+    update_if_current(case, expected_version, assignee=by.user)
+    record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, by.name]})

@@ -21,7 +21,7 @@ from consular.audit.actions import Action, record
 from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, request_actor
-from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message
+from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
 from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
 from consular.workflow.transitions import CASE_TYPES, case_type_of
@@ -245,8 +245,22 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if "message" in request.POST:
             return _retry(request, actor, OutboxMessage.objects.filter(case=case),
                           redirect_to=("workflow:case_detail", {"reference": case.reference}))
+        if "take" in request.POST:
+            return _take(request, actor, case)
         return _fire(request, actor, case)
     return _detail_page(request, actor, case)
+
+
+def _take(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
+    version = request.POST.get("version", "")
+    try:
+        take_case(case, by=actor, expected_version=int(version) if version.isdigit() else -1)
+    except StaleVersion:
+        return _detail_page(request, actor, _visible_case(case.reference), stale=True, status=409)
+    except TransitionRefused as refused:
+        return _detail_page(request, actor, case, problem=refused.reason, status=400)
+    messages.success(request, _("The case is now assigned to you."))
+    return redirect("workflow:case_detail", reference=case.reference)
 
 
 def _fire(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
@@ -300,6 +314,8 @@ def _detail_page(request: HttpRequest, actor: Actor, case: Case, *, problem: str
         "stale": stale,
         "failed_messages": case.outbox.filter(state=OutboxMessage.State.FAILED).order_by("pk"),
         "may_retry": _may_retry(actor),
+        "may_take": not actor.is_read_only and case.current_office_id == actor.office.pk
+        and case.assignee_id != getattr(actor.user, "pk", None),
     }
     return render(request, "workflow/case_detail.html", context, status=status)
 

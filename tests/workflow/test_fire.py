@@ -184,3 +184,13 @@ def test_events_are_append_only(case):
     event = CaseEvent.objects.filter(case=case).first()
     with pytest.raises(TypeError):
         event.save()
+
+
+def test_a_hand_over_clears_the_assignee_of_the_sending_office(case, nyc_clerk, nyc_supervisor):
+    from consular.workflow.actions import take_case
+
+    fire(case, "start", by=actor_for(nyc_clerk), expected_version=1)
+    take_case(case, by=actor_for(nyc_supervisor), expected_version=2)
+    fire(case, "refer_to_hq", by=actor_for(nyc_supervisor), expected_version=3, note="Question")
+    case.refresh_from_db()
+    assert case.assignee is None and case.current_office.code == "HQ"

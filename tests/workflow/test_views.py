@@ -378,3 +378,38 @@ def test_auditor_reads_the_operations_page_but_cannot_retry(english, auditor, fa
     page = client.get("/cases/operations/")
     assert page.status_code == 200 and "SMTPServerDisconnected" in page.text and 'name="message"' not in page.text
     assert client.post("/cases/operations/", {"message": failed_message.pk}).status_code == 403
+
+
+def test_a_clerk_takes_a_case_and_finds_it_under_my_cases(signed_in, nyc_clerk, nyc):
+    from consular.audit.models import AuditEntry
+    from consular.workflow.actions import open_case
+    from tests.identity.factories import PersonFactory, actor_for
+
+    case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    client = signed_in(nyc_clerk)
+    assert client.post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 302
+    case.refresh_from_db()
+    assert case.assignee == nyc_clerk and case.version == 2
+    assert case.reference.encode() in client.get("/cases/mine/").content
+    assert AuditEntry.unscoped.filter(object_id=str(case.pk), changes__assignee=[None, "nyc_clerk"]).exists()
+
+
+def test_taking_a_case_with_a_stale_version_is_a_conflict(signed_in, nyc_clerk, nyc):
+    from consular.workflow.actions import open_case
+    from tests.identity.factories import PersonFactory, actor_for
+
+    case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    response = signed_in(nyc_clerk).post(f"/cases/{case.reference}/", {"take": "1", "version": 7})
+    assert response.status_code == 409
+    case.refresh_from_db()
+    assert case.assignee is None
+
+
+def test_another_office_cannot_take_a_case(signed_in, nyc_clerk, london_clerk, nyc):
+    from consular.workflow.actions import open_case
+    from tests.identity.factories import PersonFactory, actor_for
+
+    case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    assert signed_in(london_clerk).post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 404
+    case.refresh_from_db()
+    assert case.assignee is None
