@@ -57,6 +57,8 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["current_office", "status", "id"], name="case_queue"),
+            # Queues and the API list newest first: read in index order, stop after a page.
+            models.Index(fields=["-submitted_at", "-id"], name="case_newest"),
             models.Index(fields=["case_type", "status"], name="case_type_status"),
             models.Index(fields=["due_at"], name="case_due", condition=Q(closed_at__isnull=True)),
         ]

@@ -51,6 +51,7 @@ class CaseType:
     # Target time in a status, in business days of the office holding the case (see consular.workflow.sla).
     sla: dict[str, int] = field(default_factory=dict, compare=False)
     by_name: dict[str, Transition] = field(init=False, repr=False, compare=False)
+    labels: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
@@ -68,9 +69,12 @@ class CaseType:
         if any(days < 1 for days in self.sla.values()):
             raise ValueError(f"{self.code}: an SLA target is at least one business day")
         object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
+        # Lazy labels, translated when shown; built once because list pages ask for every row.
+        object.__setattr__(self, "labels", dict(self.statuses.choices))
 
     def status_label(self, status: str) -> str:
-        return str(self.statuses(status).label) if status in self.statuses.values else status
+        label = self.labels.get(status)
+        return str(label) if label is not None else status
 
 
 CASE_TYPES: dict[str, CaseType] = {}
