@@ -13,6 +13,7 @@ from consular.api.pagination import CursorPagination
 from consular.api.problems import Conflict, UnprocessableRequest
 from consular.audit.actions import Action, record
 from consular.offices.api import IDEMPOTENCY_KEY
+from consular.offices.models import Office
 from consular.offices.scoping import Actor, request_actor
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import NOTE_MAX_LENGTH, case_type_choices, status_choices
@@ -21,7 +22,7 @@ from consular.workflow.transitions import CASE_TYPES
 from consular.workflow.versions import StaleVersion
 
 LIST_FIELDS = (
-    "id", "reference", "case_type", "status", "person_id", "current_office__code", "originating_office__code",
+    "id", "reference", "case_type", "status", "person_id", "current_office_id", "originating_office_id",
     "submitted_at", "due_at", "closed_at", "version",
 )
 
@@ -44,6 +45,22 @@ def _status_label(case_type: str, value: str) -> str:
     return kind.status_label(value) if kind else value
 
 
+_OFFICE_CODES: dict[int, str] = {}
+
+
+def office_code(office_id: int) -> str:
+    """Office codes from a per-process map: a list page then needs no JOIN to offices.
+
+    Codes are permanent (they are in every case reference), so the map only grows; an
+    office added since this process started is fetched on first sight.
+    """
+    code = _OFFICE_CODES.get(office_id)
+    if code is None:
+        _OFFICE_CODES.update(Office.directory.values_list("pk", "code"))
+        code = _OFFICE_CODES[office_id]
+    return code
+
+
 def case_row(row: dict) -> dict:
     """One case in a list, from a `values()` row: a plain function, not a ModelSerializer (DESIGN)."""
     return {
@@ -52,8 +69,8 @@ def case_row(row: dict) -> dict:
         "status": row["status"],
         "status_label": _status_label(row["case_type"], row["status"]),
         "person": row["person_id"],
-        "current_office": row["current_office__code"],
-        "originating_office": row["originating_office__code"],
+        "current_office": office_code(row["current_office_id"]),
+        "originating_office": office_code(row["originating_office_id"]),
         "submitted_at": row["submitted_at"],
         "due_at": row["due_at"],
         "closed_at": row["closed_at"],
@@ -66,7 +83,7 @@ def case_data(case: Case, actor: Actor) -> dict:
     person = case.person
     data = case_row({
         "reference": case.reference, "case_type": case.case_type, "status": case.status, "person_id": person.pk,
-        "current_office__code": case.current_office.code, "originating_office__code": case.originating_office.code,
+        "current_office_id": case.current_office_id, "originating_office_id": case.originating_office_id,
         "submitted_at": case.submitted_at, "due_at": case.due_at, "closed_at": case.closed_at,
         "version": case.version,
     })
