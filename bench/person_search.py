@@ -37,7 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
-from consular.identity.actions import person_name_keys  # noqa: E402
+from consular.identity.actions import PERSON_FIELDS, person_name_keys  # noqa: E402
 from consular.identity.models import Person, PersonNameKey  # noqa: E402
 from consular.identity.names import PartialDate  # noqa: E402
 from consular.identity.search import search_with_stats  # noqa: E402
@@ -246,31 +246,8 @@ def keys_of(row: dict) -> set[str]:
     return KEY_CACHE[cache_key]
 
 
-PERSON_COLUMNS = (
-    "id",
-    "family_name",
-    "given_names",
-    "family_name_native",
-    "given_names_native",
-    "family_name_reading",
-    "given_names_reading",
-    "sex",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "place_of_birth",
-    "nationalities",
-    "address_abroad",
-    "address_home",
-    "email",
-    "phone",
-    "honseki_prefecture",
-    "created_at",
-    "updated_at",
-    "created_by_office_id",
-    "merged_into_id",
-    "version",
-)
+# The table's columns in COPY order: the record fields the actions write, plus bookkeeping.
+PERSON_COLUMNS = ("id", *PERSON_FIELDS, "created_at", "updated_at", "created_by_office_id", "merged_into_id", "version")
 
 
 def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -150,7 +150,7 @@ def create_person(
     person = Person(**values, created_by_office=by.office)
     person.full_clean()
     person.save()
-    _refresh_name_keys(person)
+    refresh_name_keys(person)
     given = {name: value for name, value in values.items() if value not in ("", None, [])}
     record(
         by=by,
@@ -187,7 +187,7 @@ def update_person(person: Person, *, by: Actor, expected_version: int, **changes
     # update_if_current is a queryset update, which skips auto_now: set updated_at ourselves.
     update_if_current(person, expected_version, **changed, updated_at=timezone.now())
     person.refresh_from_db()
-    _refresh_name_keys(person)
+    refresh_name_keys(person)
     record(
         by=by,
         action=Action.UPDATE,
@@ -292,7 +292,7 @@ def person_name_keys(person: Person) -> set[str]:
     return {key for key in keys if key and len(key) <= PersonNameKey._meta.get_field("key").max_length}
 
 
-def _refresh_name_keys(person: Person) -> None:
+def refresh_name_keys(person: Person) -> None:
     """Rewrite the person's search keys: their own names and those of the records merged into them."""
     keys = person_name_keys(person)
     for merged in Person.unscoped.filter(merged_into=person):
@@ -353,7 +353,7 @@ def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: 
     now = timezone.now()
     update_if_current(merge, expected_versions[1], merged_into=keep, updated_at=now)
     update_if_current(keep, expected_versions[0], updated_at=now)
-    _refresh_name_keys(keep)
+    refresh_name_keys(keep)
     PersonNameKey.objects.filter(person=merge).delete()  # found through `keep` from now on
     moved = {"documents": " ".join(map(str, document_ids)), "cases": " ".join(map(str, case_ids))}
     record(

@@ -19,13 +19,9 @@ from consular.identity.models import Person, Sex
 from consular.identity.names import PartialDate
 from consular.identity.search import Duplicate, Result, likely_duplicates, search_persons
 from consular.offices.api import IDEMPOTENCY_KEY
-from consular.offices.scoping import Actor, request_actor
+from consular.offices.scoping import acting_actor
 
 MAX_RESULTS = 50
-
-
-def _actor(request) -> Actor:
-    return request_actor(request._request)
 
 
 def _date_of_birth(person: Person) -> str:
@@ -155,7 +151,7 @@ class PersonList(APIView):
         ),
     )
     def get(self, request):
-        actor = _actor(request)
+        actor = acting_actor(request)
         parameters = SearchParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
         data = parameters.validated_data
@@ -189,7 +185,7 @@ class PersonList(APIView):
     )
     @idempotent
     def post(self, request):
-        actor = _actor(request)
+        actor = acting_actor(request)
         if actor.is_read_only:
             raise PermissionDenied("Auditors read personal data; they do not change it.")
         serializer = NewPerson(data=request.data)
@@ -233,7 +229,7 @@ class PersonDetail(APIView):
         responses=PERSON_SCHEMA,
     )
     def get(self, request, pk):
-        actor = _actor(request)
+        actor = acting_actor(request)
         # Person.objects is scoped to the caller's office: another office's person is a 404.
         person = get_object_or_404(Person.objects.all(), pk=pk)
         etag = etag_for(person)

@@ -13,15 +13,8 @@ from consular.identity.forms import MergeForm, PersonForm, PersonSearchForm
 from consular.identity.models import Person
 from consular.identity.search import likely_duplicates, search_persons
 from consular.offices.models import Role
-from consular.offices.scoping import Actor, request_actor
+from consular.offices.scoping import Actor, acting_actor
 from consular.workflow.versions import StaleVersion
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    if actor is None:
-        raise PermissionDenied(_("You have no current assignment at any office."))
-    return actor
 
 
 def record_person_read(actor: Actor, person: Person, request: HttpRequest) -> None:
@@ -30,7 +23,7 @@ def record_person_read(actor: Actor, person: Person, request: HttpRequest) -> No
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     form = PersonSearchForm(request.GET or None)
     results = None
     if form.is_valid():
@@ -58,7 +51,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 def person_create(request: HttpRequest) -> HttpResponse:
     """First submit shows likely duplicates; the clerk opens one of them or confirms a new record."""
-    actor = _actor(request)
+    actor = acting_actor(request)
     if actor.is_read_only:
         raise PermissionDenied(_("Auditors read personal data; they do not change it."))
     form = PersonForm(request.POST or None)
@@ -102,7 +95,7 @@ def _visible_person(pk: int) -> Person:
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     person = _visible_person(pk)
     record_person_read(actor, person, request)
     context = {
@@ -116,7 +109,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Supervisors fold a duplicate into this person, after confirming password and code again."""
-    actor = _actor(request)
+    actor = acting_actor(request)
     person = _visible_person(pk)
     if actor.role != Role.SUPERVISOR:
         raise PermissionDenied(_("Only a supervisor merges persons."))

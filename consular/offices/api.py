@@ -14,7 +14,7 @@ from consular.api.pagination import CursorPagination
 from consular.api.problems import PreconditionFailed
 from consular.offices import actions
 from consular.offices.models import Holiday, Office
-from consular.offices.scoping import request_actor
+from consular.offices.scoping import acting_actor
 from consular.workflow.versions import StaleVersion
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -49,10 +49,6 @@ def _date_taken(taken: actions.DateTaken) -> serializers.ValidationError:
     return serializers.ValidationError({"date": [str(taken.message)]}, code="unique")
 
 
-def _actor(request):
-    return request_actor(request._request)
-
-
 class MeView(APIView):
     @extend_schema(
         summary="Who am I acting as",
@@ -62,7 +58,7 @@ class MeView(APIView):
         }),
     )
     def get(self, request):
-        actor = _actor(request)
+        actor = acting_actor(request)
         return Response({
             "name": actor.name, "office": OfficeSerializer(actor.office).data,
             "role": actor.role, "read_only": actor.is_read_only,
@@ -115,7 +111,7 @@ class HolidayList(APIView):
     @idempotent
     def post(self, request, code):
         office = self.get_office()
-        actor = _actor(request)
+        actor = acting_actor(request)
         if not actions.may_manage_office(actor, office):
             raise PermissionDenied("Only the office's supervisors and administrators may add holidays.")
         serializer = HolidaySerializer(data=request.data)
@@ -146,7 +142,7 @@ class HolidayDetail(APIView):
 
     def _write(self, request, partial: bool):
         holiday = self.get_holiday()
-        actor = _actor(request)
+        actor = acting_actor(request)
         if not actions.may_manage_office(actor, holiday.office):
             raise PermissionDenied("Only the office's supervisors and administrators may change holidays.")
         version = expected_version(request, holiday)
@@ -174,7 +170,7 @@ class HolidayDetail(APIView):
     @extend_schema(summary="Remove a holiday", parameters=[IF_MATCH], responses={204: None})
     def delete(self, request, code, pk):
         holiday = self.get_holiday()
-        actor = _actor(request)
+        actor = acting_actor(request)
         if not actions.may_manage_office(actor, holiday.office):
             raise PermissionDenied("Only the office's supervisors and administrators may remove holidays.")
         version = expected_version(request, holiday)

@@ -85,6 +85,17 @@ def request_actor(request: HttpRequest) -> Actor | None:
     return actor
 
 
+def acting_actor(request) -> Actor:
+    """The request's actor, or 403 for a signed-in user with no current assignment (pages and API alike)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    actor = request_actor(request)
+    if actor is None:
+        raise PermissionDenied(_("You have no current assignment at any office."))
+    return actor
+
+
 ACTING_MEMBERSHIP_SESSION_KEY = "acting_membership_id"
 
 

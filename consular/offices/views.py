@@ -13,16 +13,9 @@ from consular.audit.models import AuditEntry
 from consular.offices import actions
 from consular.offices.forms import HolidayForm, SwitchOfficeForm
 from consular.offices.models import ApiClient, Holiday, Membership, Office, Role
-from consular.offices.scoping import Actor, request_actor
+from consular.offices.scoping import acting_actor, request_actor
 from consular.workflow.models import Case, WorkerHeartbeat
 from consular.workflow.versions import StaleVersion
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    if actor is None:
-        raise PermissionDenied(_("You have no current assignment at any office."))
-    return actor
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -55,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def switch_office(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     form = SwitchOfficeForm(request.POST)
     membership = None
     if form.is_valid():
@@ -72,7 +65,7 @@ def switch_office(request: HttpRequest) -> HttpResponse:
 
 
 def office_detail(request: HttpRequest, code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     office = get_object_or_404(Office.objects.all(), code=code)
     memberships = Membership.objects.current().filter(office=office).select_related("user")
     context = {
@@ -85,7 +78,7 @@ def office_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def holiday_add(request: HttpRequest, code: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     office = get_object_or_404(Office.objects.all(), code=code)
     if not actions.may_manage_office(actor, office):
         raise PermissionDenied
@@ -109,7 +102,7 @@ def _posted_version(request: HttpRequest) -> int | None:
 
 
 def holiday_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     holiday = get_object_or_404(Holiday.objects.select_related("office"), office__code=code, pk=pk)
     if not actions.may_manage_office(actor, holiday.office):
         raise PermissionDenied

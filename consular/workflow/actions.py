@@ -136,12 +136,11 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
     }
     if transition.closes:
         changes["closed_at"] = timezone.now()
+    if to_office != from_office:
+        changes["assignee"] = None  # the assignee belongs to the office that hands the case over
     update_if_current(case, expected_version, **changes)
     if to_office != from_office:
         CaseAccess.objects.get_or_create(case=case, office=to_office)
-        # The assignee belongs to the office that handed the case over.
-        Case.unscoped.filter(pk=case.pk).update(assignee=None)
-        case.assignee = None
     event = CaseEvent.objects.create(
         case=case, transition=transition.name, from_status=from_status, to_status=transition.target,
         from_office=from_office, to_office=to_office, username=by.name, role=by.role, note=note,

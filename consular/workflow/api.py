@@ -14,7 +14,7 @@ from consular.api.problems import Conflict, UnprocessableRequest
 from consular.audit.actions import Action, record
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
-from consular.offices.scoping import Actor, request_actor
+from consular.offices.scoping import Actor, acting_actor
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import NOTE_MAX_LENGTH, case_type_choices, status_choices
 from consular.workflow.models import Case
@@ -34,10 +34,6 @@ class StaleCase(Conflict):
 
 class TransitionNotAllowed(UnprocessableRequest):
     default_code = "transition_refused"
-
-
-def _actor(request) -> Actor:
-    return request_actor(request._request)
 
 
 def _status_label(case_type: str, value: str) -> str:
@@ -225,7 +221,7 @@ class CaseDetail(APIView):
         etag = etag_for(case)
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        actor = _actor(request)
+        actor = acting_actor(request)
         record(by=actor, action=Action.READ, target=case.person, request=request._request)
         return Response(case_data(case, actor), headers={"ETag": etag})
 
@@ -263,7 +259,7 @@ class CaseTransitions(APIView):
     @idempotent
     def post(self, request, reference):
         case = _visible_case(reference)
-        actor = _actor(request)
+        actor = acting_actor(request)
         body = FireRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from consular.audit.actions import Action, record
 from consular.identity.models import Person
 from consular.offices.models import Role
-from consular.offices.scoping import Actor, request_actor
+from consular.offices.scoping import Actor, acting_actor
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
 from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
@@ -43,13 +43,6 @@ QUEUES = {
     "referred": gettext_lazy("Referred to us"),
 }
 RETRIERS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    if actor is None:
-        raise PermissionDenied(_("You have no current assignment at any office."))
-    return actor
 
 
 def _may_retry(actor: Actor) -> bool:
@@ -137,7 +130,7 @@ def _labelled(row: dict) -> dict:
 
 
 def _queue(request: HttpRequest, kind: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     form = QueueForm(request.GET or None)
     rows, next_cursor, status = [], "", 200
     if form.is_bound and not form.is_valid():
@@ -202,7 +195,7 @@ def _person_choices(persons) -> list[tuple[int, str]]:
 
 def enquiry_create(request: HttpRequest) -> HttpResponse:
     """A clerk logs a citizen's question against a person the office may see."""
-    actor = _actor(request)
+    actor = acting_actor(request)
     if actor.is_read_only:
         raise PermissionDenied(_("Auditors read cases; they do not open them."))
     # Person.objects is scoped: the choices never name a person the office may not read.
@@ -237,7 +230,7 @@ def _visible_case(reference: str) -> Case:
 
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_actor(request)
     case = _visible_case(reference)
     if request.method == "POST":
         if actor.is_read_only:
@@ -347,7 +340,7 @@ def _visible_messages(actor: Actor):
 @require_http_methods(["GET", "POST"])
 def operations(request: HttpRequest) -> HttpResponse:
     """Failed outbox messages across the cases the viewer may see, with their errors; staff retry them."""
-    actor = _actor(request)
+    actor = acting_actor(request)
     visible = _visible_messages(actor)
     if request.method == "POST":
         if actor.is_read_only:

@@ -4,7 +4,7 @@ from datetime import date
 
 import factory
 
-from consular.identity.actions import _refresh_name_keys
+from consular.identity.actions import refresh_name_keys
 from consular.identity.models import IdentityDocument, Person, Sex
 from consular.offices.models import Membership
 from consular.offices.scoping import Actor
@@ -39,7 +39,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def name_keys(self, create, extracted, **kwargs):
         """Index the names as create_person does, so search and the duplicate check find factory persons."""
         if create:
-            _refresh_name_keys(self)
+            refresh_name_keys(self)
 
 
 class IdentityDocumentFactory(factory.django.DjangoModelFactory):
