@@ -1,11 +1,31 @@
 """Who is calling the API: an office's system with a bearer token, or a signed-in staff member."""
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
-from consular.offices.models import ApiClient, hash_token
+from consular.offices.models import ApiClient, Office, Role, hash_token
 from consular.offices.scoping import ACTOR_ATTRIBUTE, Actor
+
+
+def active_client(token_hash: str) -> ApiClient | None:
+    """The unrevoked client with this token, from the cache for up to a minute.
+
+    Every request of every office system authenticates, so the lookup is cached;
+    `revoke_api_client` deletes the entry when it commits, so revocation is immediate
+    wherever the cache is shared (Redis in production, the one web process of the
+    embedded default). Unknown tokens are never cached.
+    """
+    key = ApiClient.cache_key(token_hash)
+    client = cache.get(key)
+    if client is None:
+        client = (
+            ApiClient.unscoped.select_related("office").filter(token_hash=token_hash, revoked_at__isnull=True).first()
+        )
+        if client is not None:
+            cache.set(key, client, timeout=ApiClient.CACHE_SECONDS)
+    return client
 
 
 class ApiClientTokenAuthentication(BaseAuthentication):
@@ -21,15 +41,13 @@ class ApiClientTokenAuthentication(BaseAuthentication):
         token = token.strip()
         if not token:
             raise exceptions.AuthenticationFailed(_("The Authorization header has no token."))
-        client = (
-            ApiClient.unscoped.select_related("office")
-            .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-            .first()
-        )
+        client = active_client(hash_token(token))
         if client is None:
             raise exceptions.AuthenticationFailed(_("The token is not valid or has been revoked."))
-        # API clients act with a clerk's reach in their own office.
-        setattr(request._request, ACTOR_ATTRIBUTE, Actor(office=client.office, role="clerk", api_client=client))
+        # API clients act with a clerk's reach in their own office; a prefectural office's own
+        # system also records the prefecture's decisions (it approves or refuses passports).
+        role = Role.OFFICER if client.office.kind == Office.Kind.PREFECTURE else Role.CLERK
+        setattr(request._request, ACTOR_ATTRIBUTE, Actor(office=client.office, role=role, api_client=client))
         return client, client
 
     def authenticate_header(self, request) -> str:

@@ -3,6 +3,7 @@
 import secrets
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -105,4 +106,6 @@ def revoke_api_client(client: ApiClient, *, by: Actor | None) -> None:
     """The token stops working at once; the client row stays for the audit trail."""
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
+    # After commit: deleted earlier, a request in between could cache the row as still active.
+    transaction.on_commit(lambda: cache.delete(ApiClient.cache_key(client.token_hash)))
     record(by=by, action=Action.UPDATE, target=client, changes={"revoked_at": [None, client.revoked_at.isoformat()]})

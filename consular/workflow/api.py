@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from consular.api.conditional import etag_for
 from consular.api.idempotency import idempotent
-from consular.api.pagination import CursorPagination
+from consular.api.pagination import KeysetPagination
 from consular.api.problems import Conflict, UnprocessableRequest
 from consular.audit.actions import Action, record
 from consular.offices.api import IDEMPOTENCY_KEY
@@ -17,14 +17,10 @@ from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import NOTE_MAX_LENGTH, case_type_choices, status_choices
+from consular.workflow.listing import case_page
 from consular.workflow.models import Case
 from consular.workflow.transitions import CASE_TYPES
 from consular.workflow.versions import StaleVersion
-
-LIST_FIELDS = (
-    "id", "reference", "case_type", "status", "person_id", "current_office_id", "originating_office_id",
-    "submitted_at", "due_at", "closed_at", "version",
-)
 
 
 class StaleCase(Conflict):
@@ -107,7 +103,7 @@ CASE_ROW = inline_serializer("CaseSummary", {
     "closed_at": serializers.DateTimeField(allow_null=True), "version": serializers.IntegerField(),
 })
 CASE_PAGE = inline_serializer("CasePage", {
-    "next": serializers.URLField(allow_null=True), "previous": serializers.URLField(allow_null=True),
+    "next": serializers.URLField(allow_null=True),
     "results": CASE_ROW.__class__(many=True),
 })
 CASE = inline_serializer("Case", {
@@ -170,8 +166,6 @@ class CaseFilters(serializers.Serializer):
 class CaseList(APIView):
     """Cases the caller may read: held by their office or held by it before; HQ and auditors, all."""
 
-    pagination_class = CursorPagination
-
     @extend_schema(
         summary="Cases",
         operation_id="cases_list",
@@ -183,7 +177,7 @@ class CaseList(APIView):
         ],
         responses={200: CASE_PAGE},
         examples=[OpenApiExample("A page of cases", response_only=True, value={
-            "next": "https://consular.example/api/v1/cases/?cursor=cD0yMDI2LTExLTIw", "previous": None,
+            "next": "https://consular.example/api/v1/cases/?cursor=MjAyNi0xMS0yMFQxNDowMzowMCswMDowMHw0Mg",
             "results": [{key: value for key, value in CASE_EXAMPLE.items() if key not in ("events", "transitions")}
                         | {"person": 42}],
         })],
@@ -191,14 +185,13 @@ class CaseList(APIView):
     def get(self, request):
         filters = CaseFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        cases = Case.objects.all()
-        for name in ("status", "case_type"):
-            if filters.validated_data.get(name):
-                cases = cases.filter(**{name: filters.validated_data[name]})
-        paginator = self.pagination_class()
-        paginator.ordering = ("-submitted_at", "-id")
-        page = paginator.paginate_queryset(cases.values(*LIST_FIELDS), request, view=self)
-        return paginator.get_paginated_response([case_row(row) for row in page])
+        actor = acting_actor(request)
+        wanted = filters.validated_data
+        paginator = KeysetPagination("submitted_at")
+        rows = paginator.paginate(request, lambda limit, after: case_page(
+            actor, size=limit, status=wanted.get("status", ""), case_type=wanted.get("case_type", ""), after=after,
+        ))
+        return paginator.response([case_row(row) for row in rows])
 
 
 def _visible_case(reference: str) -> Case:

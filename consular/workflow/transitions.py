@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from consular.offices.models import Office
@@ -52,6 +53,7 @@ class CaseType:
     sla: dict[str, int] = field(default_factory=dict, compare=False)
     by_name: dict[str, Transition] = field(init=False, repr=False, compare=False)
     labels: dict = field(init=False, repr=False, compare=False)
+    translated_labels: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
@@ -71,10 +73,16 @@ class CaseType:
         object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
         # Lazy labels, translated when shown; built once because list pages ask for every row.
         object.__setattr__(self, "labels", dict(self.statuses.choices))
+        object.__setattr__(self, "translated_labels", {})
 
     def status_label(self, status: str) -> str:
-        label = self.labels.get(status)
-        return str(label) if label is not None else status
+        # Translated once per language: a list page asks for fifty rows' labels.
+        language = get_language()
+        labels = self.translated_labels.get(language)
+        if labels is None:
+            labels = {value: str(label) for value, label in self.labels.items()}
+            self.translated_labels[language] = labels
+        return labels.get(status, status)
 
 
 CASE_TYPES: dict[str, CaseType] = {}

@@ -61,7 +61,7 @@ def test_the_printed_token_authenticates_as_the_office(osaka, api):
 
     assert response.status_code == 200
     body = json.loads(response.content)
-    assert (body["name"], body["office"]["code"], body["role"]) == ("api:OSA:Osaka system", "OSA", "clerk")
+    assert (body["name"], body["office"]["code"], body["role"]) == ("api:OSA:Osaka system", "OSA", "officer")
 
 
 def test_unknown_office_is_a_command_error_and_creates_nothing(osaka):
@@ -95,3 +95,15 @@ def test_revoked_client_is_a_401_problem(osaka, api):
 
     assert_problem(response, 401)
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_revoking_a_client_whose_token_was_just_used_stops_it_at_once(osaka, api, django_capture_on_commit_callbacks):
+    from consular.offices.actions import revoke_api_client
+
+    _output, token = create("OSA", "Osaka system")
+    assert api(token).get("/api/v1/me/").status_code == 200  # the lookup is now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_api_client(ApiClient.unscoped.get(), by=None)
+
+    assert_problem(api(token).get("/api/v1/me/"), 401)
