@@ -237,6 +237,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Personal files (passport photos, scanned documents, printer exports): never under a URL;
+# views that check the case stream them. Give it its own volume in production.
+PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -309,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
     "flag-overdue-cases": {
         "task": "consular.workflow.tasks.flag_overdue_cases",
         "schedule": 300.0,
+    },
+    "lapse-uncollected-passports": {
+        "task": "passports.tasks.lapse_uncollected_passports",
+        "schedule": 3600.0,
     },
     "clear-expired-sessions": {
         "task": "consular.accounts.tasks.clear_expired_sessions",

@@ -1,9 +1,21 @@
 from django.urls import path
 
-from passports import views
+from passports.views import applications, production
 
 app_name = "passports"
 
+# The fixed words come before `<reference>`, which would otherwise swallow them.
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", applications.application_queue, name="application_queue"),
+    path("new/", applications.application_create, name="application_create"),
+    path("production/", production.production_queue, name="production_queue"),
+    path("batches/", production.batch_list, name="batch_list"),
+    path("batches/<str:reference>/", production.batch_detail, name="batch_detail"),
+    path("batches/<str:reference>/export/", production.batch_export, name="batch_export"),
+    path("collection/", production.collection_desk, name="collection_desk"),
+    path("mrz/", production.mrz_check, name="mrz_check"),
+    path("lost/", production.loss_report, name="loss_report"),
+    path("<str:reference>/", applications.application_detail, name="application_detail"),
+    path("<str:reference>/photo/", applications.application_photo, name="application_photo"),
+    path("<str:reference>/collect/", production.collect, name="collect"),
 ]

@@ -328,6 +328,8 @@ class IdentityDocument(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
+        # Produced but not yet handed to its holder (a passport waiting at the collection desk).
+        PENDING = "pending", _("Not yet handed over")
         VALID = "valid", _("Valid")
         EXPIRED = "expired", _("Expired")
         LOST = "lost", _("Lost")
@@ -369,7 +371,7 @@ class IdentityDocument(models.Model):
                 violation_error_message=_("A document cannot expire before it is issued."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["valid", "expired", "lost", "stolen", "revoked", "cancelled"]),
+                condition=Q(status__in=["pending", "valid", "expired", "lost", "stolen", "revoked", "cancelled"]),
                 name="identity_document_status_valid",
             ),
         ]

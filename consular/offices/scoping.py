@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from consular.offices.models import ApiClient, Membership, Office
 
 
+SYSTEM_ROLE = "system"  # not a staff role: only periodic jobs act in it
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting, for which office, in which role."""
@@ -48,8 +51,15 @@ class Actor:
 
         return self.role == Role.AUDITOR
 
+    @classmethod
+    def system(cls, office: Office) -> Actor:
+        """Periodic jobs acting on an office's cases (e.g. a passport lapsing): named "system" in history."""
+        return cls(office=office, role=SYSTEM_ROLE)
+
     @property
     def name(self) -> str:
+        if self.role == SYSTEM_ROLE:
+            return SYSTEM_ROLE
         if self.api_client is not None:
             return self.api_client.get_username()
         return self.user.get_username() if self.user is not None else ""

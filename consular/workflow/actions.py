@@ -131,7 +131,7 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
     from_status, from_office = stored.status, stored.current_office
     to_office = transition.hand_over_to(stored, by) if transition.hand_over_to else from_office
     changes = {
-        "status": transition.target, "current_office": to_office,
+        "status": transition.target, "current_office": to_office, "updated_at": timezone.now(),
         "due_at": sla.due_for(case_type, transition.target, to_office, closes=transition.closes),
     }
     if transition.closes:
@@ -184,5 +184,10 @@ def take_case(case: Case, *, by: Actor, expected_version: int) -> None:
     if stored.current_office_id != by.office.pk:
         raise TransitionRefused(_("The case is held by another office."))
     before = stored.assignee.get_username() if stored.assignee else None
-    update_if_current(case, expected_version, assignee=by.user)
+    update_if_current(case, expected_version, assignee=by.user, updated_at=timezone.now())
     record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, by.name]})
+
+
+def touch(case: Case) -> None:
+    """A domain action changed something of the case's own (a payment, a document): it counts as a change."""
+    Case.unscoped.filter(pk=case.pk).update(updated_at=timezone.now())

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consular.offices.scoping import Actor, OfficeScopedManager, ScopedQuerySet
@@ -47,6 +48,9 @@ class Case(models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Bumped by every transition and by domain actions that change the case's own rows, so an
+    # office system can ask "what changed since" with one indexed range read.
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
     objects = OfficeScopedManager.from_queryset(CaseQuerySet)()
@@ -60,6 +64,7 @@ class Case(models.Model):
             # Queues and the API list newest first: read in index order, stop after a page.
             models.Index(fields=["-submitted_at", "-id"], name="case_newest"),
             models.Index(fields=["case_type", "status"], name="case_type_status"),
+            models.Index(fields=["case_type", "updated_at", "id"], name="case_changed"),
             models.Index(fields=["due_at"], name="case_due", condition=Q(closed_at__isnull=True)),
         ]
 

@@ -1,5 +1,9 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
 
 from consular.offices import demo
 
@@ -14,6 +18,10 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Demo data has known passwords: it is only loaded with DEBUG on.")
         demo.seed()
+        # Each app may ship a `demo` module with seed(); found by name so the core imports no domain.
+        for config in apps.get_app_configs():
+            if config.name != "consular.offices" and module_has_submodule(config.module, "demo"):
+                import_module(f"{config.name}.demo").seed()
         if quiet:
             return
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
