@@ -26,7 +26,7 @@ from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor
-from consular.workflow.actions import TransitionRefused, fire, open_case, touch
+from consular.workflow.actions import TransitionRefused, fire, fire_many, open_case, touch
 from consular.workflow.models import Case, ReferenceCounter
 from consular.workflow.versions import StaleVersion, update_if_current
 from passports import mrz
@@ -498,9 +498,8 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
         for passport in passports
     )
     PassportApplication.unscoped.filter(pk__in=[a.pk for a in applications]).update(batch=batch)
-    for application in applications:
-        fire(application.case, "start_production", by=by, expected_version=application.case.version,
-             note=batch.reference)
+    fire_many([application.case for application in applications], "start_production", by=by,
+              note=batch.reference, related=GUARDED_RELATIONS)
     _export(batch, pages)
     AuditEntry.objects.bulk_create(
         _audit_entry(by, Action.CREATE, document, {"passport": [None, document.number], "status": [None, "pending"]})
@@ -518,6 +517,10 @@ def _audit_entry(by: Actor, action: str, target, changes: dict) -> AuditEntry:
         office_code=by.office.code, role=by.role, object_type=target._meta.label_lower, object_id=str(target.pk),
         object_repr=str(target)[:300],
     )
+
+
+# What the passport table's guards and hand-overs read, fetched with the cases in one query.
+GUARDED_RELATIONS = ("passport_application__batch", "passport_application__collecting_office")
 
 
 def _batch_cases(batch: ProductionBatch) -> list[Case]:
@@ -542,8 +545,7 @@ def dispatch_batch(batch: ProductionBatch, *, by: Actor, expected_version: int) 
         raise TransitionRefused(_("A batch is dispatched once it is printed."))
     # The cases move while the batch is still "printed" (their guard asks for it); a stale
     # batch version then rolls every move back with the rest of this transaction.
-    for case in _batch_cases(batch):
-        fire(case, "dispatch", by=by, expected_version=case.version, note=batch.reference)
+    fire_many(_batch_cases(batch), "dispatch", by=by, note=batch.reference, related=GUARDED_RELATIONS)
     update_if_current(batch, expected_version, state=ProductionBatch.State.DISPATCHED, dispatched_at=timezone.now())
     record(by=by, action=Action.UPDATE, target=batch, changes={"state": ["printed", "dispatched"]})
     return batch
@@ -580,8 +582,7 @@ def cancel_batch(batch: ProductionBatch, *, by: Actor, expected_version: int, re
     for passport in Passport.unscoped.filter(batch=batch).select_related("document"):
         _invalidate(passport.document, IdentityDocument.Status.CANCELLED, Invalidation.Reason.CANCELLED, by=by,
                     note=f"batch {batch.reference} cancelled: {reason}")
-    for case in _batch_cases(batch):
-        fire(case, "return_to_queue", by=by, expected_version=case.version, note=reason)
+    fire_many(_batch_cases(batch), "return_to_queue", by=by, note=reason, related=GUARDED_RELATIONS)
     PassportApplication.unscoped.filter(batch=batch).update(batch=None)
     record(by=by, action=Action.UPDATE, target=batch,
            changes={"state": [before, "cancelled"], "reason": [None, reason]})
@@ -596,11 +597,7 @@ def cancel_batch(batch: ProductionBatch, *, by: Actor, expected_version: int, re
 @transaction.atomic
 def receive_shipment(cases: Iterable[Case], *, by: Actor) -> int:
     """The collecting office confirms the passports arrived: each is ready for collection."""
-    received = 0
-    for case in cases:
-        fire(case, "receive", by=by, expected_version=case.version)
-        received += 1
-    return received
+    return len(fire_many(list(cases), "receive", by=by))
 
 
 @transaction.atomic

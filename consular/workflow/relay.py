@@ -83,6 +83,9 @@ def sweep() -> int:
     return sum(relay(pk) == "done" for pk in due)
 
 
+ENQUEUE_CHUNK = 200  # messages per relay task of a bulk move
+
+
 def enqueue(message_id: int) -> None:
     """Hand a message to the broker; if the broker is down, the sweep relays it later."""
     from consular.workflow.tasks import relay_outbox_message
@@ -91,6 +94,18 @@ def enqueue(message_id: int) -> None:
         relay_outbox_message.delay(message_id)
     except Exception as error:  # the transition has committed: never fail the request for this
         logger.warning("could not enqueue outbox message %s (%r); the sweep will relay it", message_id, error)
+
+
+def enqueue_many(message_ids: list[int]) -> None:
+    """Messages of a bulk move, in a few broker messages rather than one each."""
+    from consular.workflow.tasks import relay_outbox_messages
+
+    for start in range(0, len(message_ids), ENQUEUE_CHUNK):
+        chunk = message_ids[start : start + ENQUEUE_CHUNK]
+        try:
+            relay_outbox_messages.delay(chunk)
+        except Exception as error:  # committed already: the sweep relays what is not enqueued
+            logger.warning("could not enqueue %s outbox messages (%r); the sweep will relay them", len(chunk), error)
 
 
 @handles("case_opened")
