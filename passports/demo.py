@@ -44,8 +44,10 @@ def demo_photo() -> bytes:
     return buffer.getvalue()
 
 
-def _actor(username: str) -> Actor:
-    membership = Membership.unscoped.select_related("office", "user").filter(user__username=username).first()
+def _actor(username: str, office_code: str) -> Actor:
+    membership = Membership.unscoped.select_related("office", "user").get(
+        user__username=username, office__code=office_code
+    )
     return Actor(office=membership.office, role=membership.role, user=membership.user, membership=membership)
 
 
@@ -61,7 +63,7 @@ def seed() -> None:
     if PassportApplication.unscoped.exists():
         return
     for username, family, given, family_native, given_native, sex, (year, month, day), code in APPLICANTS:
-        by = _actor(username)
+        by = _actor(username, code)
         person = Person.unscoped.filter(family_name=family, given_names=given).first() or create_person(
             by=by, family_name=family, given_names=given, family_name_native=family_native,
             given_names_native=given_native, sex=sex, birth_year=year, birth_month=month, birth_day=day,
