@@ -449,7 +449,7 @@ def production_queue() -> Iterable[PassportApplication]:
     """Approved applications waiting at HQ for a batch, oldest approval first."""
     return PassportApplication.objects.filter(
         case__status=Status.APPROVED, case__current_office__kind=Office.Kind.HQ, batch__isnull=True
-    ).order_by("case__due_at", "pk")
+    ).order_by(F("case__due_at").asc(nulls_last=True), "pk")
 
 
 @transaction.atomic
@@ -523,6 +523,13 @@ def _audit_entry(by: Actor, action: str, target, changes: dict) -> AuditEntry:
 GUARDED_RELATIONS = ("passport_application__batch", "passport_application__collecting_office")
 
 
+def _ensure_current(instance, expected_version: int) -> None:
+    """A stale form is a conflict before anything else is judged, as in fire()."""
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+    if stored != expected_version:
+        raise StaleVersion(stored)
+
+
 def _batch_cases(batch: ProductionBatch) -> list[Case]:
     return list(Case.unscoped.filter(passport_application__batch=batch).select_related("current_office"))
 
@@ -530,6 +537,7 @@ def _batch_cases(batch: ProductionBatch) -> list[Case]:
 @transaction.atomic
 def mark_batch_printed(batch: ProductionBatch, *, by: Actor, expected_version: int) -> ProductionBatch:
     _ensure_hq(by)
+    _ensure_current(batch, expected_version)
     if batch.state != ProductionBatch.State.CREATED:
         raise TransitionRefused(_("Only a batch sent to the printer can be marked printed."))
     update_if_current(batch, expected_version, state=ProductionBatch.State.PRINTED, printed_at=timezone.now())
@@ -541,6 +549,7 @@ def mark_batch_printed(batch: ProductionBatch, *, by: Actor, expected_version: i
 def dispatch_batch(batch: ProductionBatch, *, by: Actor, expected_version: int) -> ProductionBatch:
     """Every passport of a printed batch leaves for its collecting office, which then holds the case."""
     _ensure_hq(by)
+    _ensure_current(batch, expected_version)
     if batch.state != ProductionBatch.State.PRINTED:
         raise TransitionRefused(_("A batch is dispatched once it is printed."))
     # The cases move while the batch is still "printed" (their guard asks for it); a stale
@@ -573,6 +582,7 @@ def _invalidate(document: IdentityDocument, status: str, reason: str, *, by: Act
 def cancel_batch(batch: ProductionBatch, *, by: Actor, expected_version: int, reason: str) -> ProductionBatch:
     """The booklets are void (their numbers are never reused); the applications queue for a new batch."""
     _ensure_hq(by)
+    _ensure_current(batch, expected_version)
     if batch.state not in (ProductionBatch.State.CREATED, ProductionBatch.State.PRINTED):
         raise TransitionRefused(_("A dispatched batch cannot be cancelled; cancel single passports instead."))
     if not reason.strip():
@@ -606,6 +616,7 @@ def collect_passport(
 ) -> Passport:
     """Hand-over at the desk: identity checked, the old passport cancelled, the new one valid, the case closed."""
     _holding_office_only(application, by)
+    _ensure_current(application.case, expected_version)
     evidence = (identity_evidence or "").strip()
     if not evidence:
         raise ValidationError({"identity_evidence": _("Say how the applicant's identity was checked.")})
@@ -671,6 +682,47 @@ def add_years_months(day: date, months: int) -> date:
 # ---------------------------------------------------------------------------------------
 # Loss and theft
 # ---------------------------------------------------------------------------------------
+
+
+LOOKUP_FAILURES_PER_HOUR = 10
+
+
+class TooManyLookups(Exception):
+    """A member of staff missed too many passport lookups in an hour: probing is stopped."""
+
+
+def find_passport_to_report(
+    *, by: Actor, number: str, family_name: str, date_of_birth: date
+) -> IdentityDocument | None:
+    """A Japanese passport whose number, holder's family name and date of birth all match, else None.
+
+    Unscoped on purpose (a citizen may report a loss at any mission, whichever office knows
+    them), so every lookup is audited and a member of staff who misses
+    LOOKUP_FAILURES_PER_HOUR times is stopped for the rest of the hour.
+    """
+    from django.core.cache import cache
+
+    failures_key = f"passport-lookup-failures:{by.name}:{timezone.now():%Y%m%d%H}"
+    if cache.get(failures_key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+        raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
+    number = "".join(number.upper().split())
+    document = (
+        IdentityDocument.unscoped.filter(
+            kind=IdentityDocument.Kind.PASSPORT, issuing_state=ISSUING_STATE, number=number,
+            person__family_name=family_name.strip().upper(), person__birth_year=date_of_birth.year,
+            person__birth_month=date_of_birth.month, person__birth_day=date_of_birth.day,
+        )
+        .select_related("person")
+        .first()
+    )
+    if document is None:
+        cache.add(failures_key, 0, timeout=3600)
+        cache.incr(failures_key)
+        record(by=by, action=Action.READ, object_repr=f"passport lookup …{number[-4:]}: no match",
+               changes={"lookup": [None, "no match"]})
+    else:
+        record(by=by, action=Action.READ, target=document, changes={"lookup": [None, "matched"]})
+    return document
 
 
 @dataclass(frozen=True)

@@ -379,7 +379,8 @@ class LossReport(models.Model):
         verbose_name_plural = _("loss and theft reports")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.document.number}"
+        # The number is personal data (and this string reaches the audit log): its end only.
+        return f"{self.get_kind_display()} …{self.document.number[-4:]}"
 
 
 class Invalidation(models.Model):

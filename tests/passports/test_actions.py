@@ -417,3 +417,31 @@ def test_a_fired_step_outside_the_table_order_is_refused(approved, hq_actor):
 
     with pytest.raises(TransitionRefused):
         fire(case, "dispatch", by=hq_actor, expected_version=case.version)
+
+
+def test_a_passport_lookup_for_a_loss_report_is_audited_and_probing_is_stopped(applicant, london_clerk, nyc):
+    document = IdentityDocumentFactory(person=applicant, number="TK3333333")
+    by = actor_for(london_clerk)
+    born = date(1990, 5, 17)
+
+    found = actions.find_passport_to_report(by=by, number="tk 3333333", family_name="sato", date_of_birth=born)
+    assert found == document
+    for _ in range(actions.LOOKUP_FAILURES_PER_HOUR):
+        assert actions.find_passport_to_report(by=by, number="TK3333333", family_name="SATO",
+                                               date_of_birth=date(1990, 5, 18)) is None
+
+    with pytest.raises(actions.TooManyLookups):
+        actions.find_passport_to_report(by=by, number="TK3333333", family_name="SATO", date_of_birth=born)
+    lookups = AuditEntry.objects.filter(username="london_clerk", action="read")
+    assert lookups.count() == 1 + actions.LOOKUP_FAILURES_PER_HOUR
+    assert lookups.filter(object_repr__endswith="no match").count() == actions.LOOKUP_FAILURES_PER_HOUR
+
+
+def test_a_stale_batch_form_is_a_conflict_before_anything_else(approved, hq_actor):
+    from consular.workflow.versions import StaleVersion
+
+    batch = actions.create_batch(by=hq_actor)
+    actions.mark_batch_printed(batch, by=hq_actor, expected_version=batch.version)
+
+    with pytest.raises(StaleVersion):
+        actions.mark_batch_printed(batch, by=hq_actor, expected_version=1)
