@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -19,11 +21,25 @@ if TYPE_CHECKING:
     from consular.offices.scoping import Actor
 
 
+class ProtectedStorage(FileSystemStorage):
+    """Files under PROTECTED_MEDIA_ROOT, read when used (so a test can point it elsewhere); no URL of their own."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PROTECTED_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:
+        return None
+
+
 def protected_storage() -> FileSystemStorage:
     """Photos and scanned documents live outside the web root; only views that check the case serve them."""
-    from django.conf import settings
-
-    return FileSystemStorage(location=settings.PROTECTED_MEDIA_ROOT, base_url=None)
+    return ProtectedStorage()
 
 
 class Status(models.TextChoices):

@@ -42,6 +42,12 @@ def _tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _protected_files_in_a_temporary_folder(settings, tmp_path):
+    """Photos and exports a test writes go to its own folder, not var/protected."""
+    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from consular.workflow.actions import open_case
+from passports.models import ProductionBatch
 from tests.factories import HolidayFactory
 from tests.identity.factories import PersonFactory, actor_for
+from tests.passports.factories import fee_schedule, submit
 
 # Cast members, in this order, for every row.
 CAST = ["anonymous", "password_only", "nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "hq_admin",
@@ -46,6 +48,8 @@ NYC_ONLY = dict(anonymous=S, password_only=V, nyc_clerk=200, nyc_supervisor=200,
                 hq_officer=200, hq_admin=200, auditor=200, osaka_api=S)
 NYC_MANAGERS = dict(anonymous=S, password_only=V, nyc_clerk=403, nyc_supervisor=200, london_clerk=404,
                     hq_officer=403, hq_admin=200, auditor=403, osaka_api=S)
+HQ_PRODUCTION = dict(anonymous=S, password_only=V, nyc_clerk=404, nyc_supervisor=404, london_clerk=404,
+                     hq_officer=200, hq_admin=403, auditor=200, osaka_api=S)
 API_NYC_ONLY = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervisor=200, london_clerk=404,
                     hq_officer=200, hq_admin=200, auditor=200, osaka_api=404)
 
@@ -75,7 +79,26 @@ EXPECTED = [
                                                      "london_clerk": 403}),
     row("audit:entry_list", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}}),
     row("audit:entry_export", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}, "auditor": R}),
-    row("passports:index", **SIGNED_IN_200),
+    row("passports:application_queue", **SIGNED_IN_200),
+    row("passports:application_create", **{**SIGNED_IN_200, "auditor": 403}),
+    row("passports:application_detail", "nyc_passport", **NYC_ONLY),
+    row("passports:application_detail", "london_passport", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                              "london_clerk": 200}),
+    row("passports:application_photo", "nyc_passport", **NYC_ONLY),
+    row("passports:application_photo", "london_passport", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                             "london_clerk": 200}),
+    # Central production is HQ's: other offices do not see it (404); at HQ officers work and auditors read.
+    row("passports:production_queue", **HQ_PRODUCTION),
+    row("passports:batch_list", **HQ_PRODUCTION),
+    row("passports:batch_detail", "hq_batch", **HQ_PRODUCTION),
+    # The printer's file: HQ officers only, asked to re-authenticate; nobody else is asked for a password.
+    row("passports:batch_export", "hq_batch", **{**HQ_PRODUCTION, "hq_officer": R, "auditor": 403}),
+    row("passports:collection_desk", **SIGNED_IN_200),
+    row("passports:mrz_check", **SIGNED_IN_200),
+    row("passports:loss_report", **SIGNED_IN_200),
+    row("passports:collect", "nyc_passport", **NYC_ONLY),
+    row("passports:collect", "london_passport", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                   "london_clerk": 200}),
     row("visas:index", **SIGNED_IN_200),
     row("residency:index", **SIGNED_IN_200),
     # Registering a passkey needs a fresh re-authentication, checked before the method.
@@ -184,10 +207,17 @@ def _fill(route: str) -> str:
 
 
 @pytest.fixture
-def objects(nyc, london, osaka, nyc_clerk, london_clerk):
+def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk):
     nyc_case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
     london_case = open_case("enquiry", person=PersonFactory(created_by_office=london), by=actor_for(london_clerk))
+    fee_schedule()
+    nyc_passport = submit(actor_for(nyc_clerk), PersonFactory(created_by_office=nyc))
+    london_passport = submit(actor_for(london_clerk), PersonFactory(created_by_office=london))
+    batch = ProductionBatch.unscoped.create(reference="B-2026-000001", created_by="hq_officer", size=0)
     return {
+        "nyc_passport": {"reference": nyc_passport.case.reference},
+        "london_passport": {"reference": london_passport.case.reference},
+        "hq_batch": {"reference": batch.reference},
         "nyc_person": {"pk": PersonFactory(created_by_office=nyc).pk},
         "london_person": {"pk": PersonFactory(created_by_office=london).pk},
         "nyc_case": {"reference": nyc_case.reference},

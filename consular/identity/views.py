@@ -1,9 +1,12 @@
 """Person pages: search, create (duplicates first), detail, merge."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from consular.accounts.views import reauthentication_required
@@ -49,6 +52,14 @@ def person_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _next_page(request: HttpRequest) -> str:
+    """Where a clerk came from to record a person (e.g. passport intake), if it is a path on this site."""
+    then = request.GET.get("next", "")
+    if then.startswith("/") and url_has_allowed_host_and_scheme(then, allowed_hosts={request.get_host()}):
+        return then.split("?")[0]
+    return ""
+
+
 def person_create(request: HttpRequest) -> HttpResponse:
     """First submit shows likely duplicates; the clerk opens one of them or confirms a new record."""
     actor = acting_actor(request)
@@ -56,6 +67,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Auditors read personal data; they do not change it."))
     form = PersonForm(request.POST or None)
     duplicates = None
+    then = _next_page(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not data["confirm_new"]:
@@ -75,11 +87,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 _add_errors(form, error)
             else:
                 messages.success(request, _("Person recorded."))
+                if then:
+                    return redirect(f"{then}?{urlencode({'person': person.pk})}")
                 return redirect("identity:person_detail", pk=person.pk)
     return render(
         request,
         "identity/person_form.html",
-        {"form": form, "duplicates": duplicates},
+        {"form": form, "duplicates": duplicates, "then": then},
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -92,6 +92,19 @@ def test_a_new_person_without_duplicates_is_created_at_once(signed_in, nyc_clerk
     assert person.created_by_office.code == "NYC"
 
 
+def test_a_clerk_sent_from_another_page_goes_back_there_with_the_new_person(signed_in, nyc_clerk):
+    url = reverse("identity:person_create") + "?next=/passports/new/"
+    response = signed_in(nyc_clerk).post(url, FORM)
+    person = Person.unscoped.get()
+    assert response.status_code == 302 and response["Location"] == f"/passports/new/?person={person.pk}"
+
+
+def test_a_next_page_off_this_site_is_ignored(signed_in, nyc_clerk):
+    url = reverse("identity:person_create") + "?next=//evil.example/steal"
+    response = signed_in(nyc_clerk).post(url, FORM)
+    assert response["Location"] == reverse("identity:person_detail", kwargs={"pk": Person.unscoped.get().pk})
+
+
 def test_likely_duplicates_are_shown_before_creating(signed_in, nyc_clerk):
     existing = on_file(nyc_clerk)
     response = signed_in(nyc_clerk).post(reverse("identity:person_create"), FORM)

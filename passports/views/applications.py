@@ -1,0 +1,662 @@
+"""Passport application pages: the office's queue, intake, the application with its checks and steps, the photo."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from babel.numbers import get_currency_precision
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consular.audit.actions import Action, record
+from consular.identity.models import IdentityDocument, Person
+from consular.identity.names import PartialDate
+from consular.identity.search import likely_duplicates, search_persons
+from consular.offices.models import Office
+from consular.offices.scoping import Actor, acting_actor
+from consular.workflow.actions import TransitionRefused, fire, options_for
+from consular.workflow.forms import FireForm
+from consular.workflow.models import Case
+from consular.workflow.transitions import case_type_of
+from consular.workflow.versions import StaleVersion
+from passports import actions
+from passports.forms.applications import (
+    ApplicantSearchForm,
+    ApplicationForm,
+    ApplicationQueueForm,
+    PaymentForm,
+    PhotoForm,
+    VerifyItemForm,
+)
+from passports.models import ChecklistItem, Kind, PassportApplication, PassportType, Status, age_on
+from passports.transitions import CASE_TYPE
+
+PAGE_SIZE = 50
+# Applications without a due date sort after every dated one.
+NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+ROW_FIELDS = (
+    "id",
+    "reference",
+    "submitted_at",
+    "due_at",
+    "status",
+    "kind",
+    "passport_type",
+    "validity_years",
+    "paid_at",
+    "receipt_number",
+    "fee_amount",
+    "fee_currency",
+    "person_pk",
+    "family_name",
+    "given_names",
+)
+# Documents can be checked, paid for and re-photographed only before the decision (actions._while_open).
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW})
+# From here on the application has a booklet: its number, data page and MRZ are shown.
+PRODUCED_STATUSES = frozenset(
+    {Status.IN_PRODUCTION, Status.DISPATCHED, Status.READY, Status.ISSUED, Status.LAPSED, Status.CANCELLED}
+)
+PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png"})
+STATUS_LABELS = dict(Status.choices)
+KIND_LABELS = dict(Kind.choices)
+TYPE_LABELS = dict(PassportType.choices)
+
+
+# ---------------------------------------------------------------------------------------
+# The queue: keyset pagination (the page after a row is "rows that sort after it"), no COUNT, no OFFSET
+# ---------------------------------------------------------------------------------------
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def _encode_cursor(row: dict, ordering: tuple[str, ...]) -> str:
+    values = [row[field.lstrip("-")] for field in ordering]
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, ordering: tuple[str, ...]) -> list:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(values, list) or len(values) != len(ordering):
+            raise BadCursor(cursor)
+        decoded = []
+        for field, value in zip(ordering, values, strict=True):
+            name = field.lstrip("-")
+            if name == "id":
+                if not isinstance(value, int):
+                    raise BadCursor(cursor)
+            elif name in ("submitted_at", "due_key"):
+                value = datetime.fromisoformat(value)
+            elif not isinstance(value, str):
+                raise BadCursor(cursor)
+            decoded.append(value)
+        return decoded
+    except (binascii.Error, json.JSONDecodeError, TypeError, ValueError, UnicodeDecodeError) as error:
+        raise BadCursor(cursor) from error
+
+
+def _after(ordering: tuple[str, ...], values: list) -> Q:
+    """Rows sorting strictly after `values` in `ordering`: (a > x) or (a = x and b > y) …"""
+    condition = Q(pk__in=[])
+    equal = Q()
+    for field, value in zip(ordering, values, strict=True):
+        name = field.lstrip("-")
+        lookup = "lt" if field.startswith("-") else "gt"
+        condition |= equal & Q(**{f"{name}__{lookup}": value})
+        equal &= Q(**{name: value})
+    return condition
+
+
+def _page(rows_queryset, ordering: tuple[str, ...], cursor: str) -> tuple[list[dict], str]:
+    """One page of rows and the cursor of the next page ("" on the last): a single query."""
+    if cursor:
+        rows_queryset = rows_queryset.filter(_after(ordering, _decode_cursor(cursor, ordering)))
+    rows = list(rows_queryset.order_by(*ordering)[: PAGE_SIZE + 1])
+    if len(rows) <= PAGE_SIZE:
+        return rows, ""
+    rows = rows[:PAGE_SIZE]
+    return rows, _encode_cursor(rows[-1], ordering)
+
+
+def _queue_rows(actor: Actor):
+    """The passport applications the acting office holds, as flat rows (PassportApplication.objects is scoped)."""
+    return (
+        PassportApplication.objects.filter(case__current_office=actor.office, case__case_type=CASE_TYPE)
+        .annotate(
+            reference=F("case__reference"),
+            submitted_at=F("case__submitted_at"),
+            due_at=F("case__due_at"),
+            status=F("case__status"),
+            person_pk=F("case__person_id"),
+            family_name=F("case__person__family_name"),
+            given_names=F("case__person__given_names"),
+            due_key=Coalesce("case__due_at", Value(NEVER_DUE)),
+        )
+        .values(*ROW_FIELDS, "due_key")
+    )
+
+
+def _labelled(row: dict) -> dict:
+    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
+    row["type_label"] = TYPE_LABELS.get(row["passport_type"], row["passport_type"])
+    row["fee_due"] = actions.format_money(row["fee_amount"], row["fee_currency"])
+    return row
+
+
+@require_GET
+def application_queue(request: HttpRequest) -> HttpResponse:
+    """The acting office's passport applications, filtered by status and kind, 50 a page."""
+    actor = acting_actor(request)
+    form = ApplicationQueueForm(request.GET or None)
+    rows, next_cursor, status = [], "", 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        applications = _queue_rows(actor)
+        data = form.cleaned_data if form.is_bound else {}
+        if data.get("status"):
+            applications = applications.filter(case__status=data["status"])
+        if data.get("kind"):
+            applications = applications.filter(kind=data["kind"])
+        ordering = form.ordering() if form.is_bound else ApplicationQueueForm.SORTS["newest"][1]
+        try:
+            rows, next_cursor = _page(applications, ordering, data.get("after", ""))
+        except BadCursor:
+            form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
+            status = 400
+        rows = [_labelled(row) for row in rows]
+        if rows:
+            # Names are personal data: one entry per page says who saw which persons listed.
+            record(
+                by=actor,
+                action=Action.READ,
+                request=request,
+                object_repr="passport queue",
+                changes={"persons": " ".join(sorted({str(row["person_pk"]) for row in rows}))},
+            )
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query, next_query = query.urlencode(), ""
+    if next_cursor:
+        query["after"] = next_cursor
+        next_query = query.urlencode()
+    context = {
+        "form": form,
+        "rows": rows,
+        "first_query": first_query,
+        "next_query": next_query,
+        "first_page": not (form.is_bound and form.data.get("after")),
+        "may_take_in": actor.handles_cases,
+    }
+    return render(request, "passports/application_queue.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------
+# Intake
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    passport_type: str  # its label, in the page's language
+    validity_years: int
+    amount: str
+
+
+def _passport_types(actor: Actor) -> list[tuple[str, str]]:
+    # Official and diplomatic passports are applied for at HQ only (actions.submit_application says so too).
+    if actor.office.kind == Office.Kind.HQ:
+        return list(PassportType.choices)
+    return [(PassportType.ORDINARY, PassportType.ORDINARY.label)]
+
+
+def _collecting_offices() -> list[tuple[int | str, str]]:
+    # The directory of offices is public reference data: every mission and prefectural office may collect.
+    offices = Office.directory.filter(kind__in=[Office.Kind.MISSION, Office.Kind.PREFECTURE]).order_by("kind", "code")
+    return [("", _("Choose")), *((office.pk, f"{office.name} ({office.code})") for office in offices)]
+
+
+def _passport_label(document: IdentityDocument) -> str:
+    return _("%(number)s (%(state)s, issued %(issued)s, expires %(expires)s, %(status)s)") % {
+        "number": document.number,
+        "state": document.issuing_state,
+        "issued": document.issued_on.isoformat(),
+        "expires": document.expires_on.isoformat() if document.expires_on else "—",
+        "status": document.get_status_display(),
+    }
+
+
+def _previous_passports(person: Person) -> list[tuple[int, str]]:
+    # person.documents reads through the scoped manager: the person is visible, so are their documents.
+    passports = person.documents.filter(kind=IdentityDocument.Kind.PASSPORT).order_by("-issued_on", "-pk")
+    return [(document.pk, _passport_label(document)) for document in passports]
+
+
+def _application_form(actor: Actor, person: Person, data=None, files=None) -> ApplicationForm:
+    offices = _collecting_offices()
+    own_office = actor.office.pk if any(pk == actor.office.pk for pk, _label in offices) else None
+    return ApplicationForm(
+        data,
+        files,
+        passport_types=_passport_types(actor),
+        previous_passports=_previous_passports(person),
+        collecting_offices=offices,
+        initial={"person": person.pk, "passport_type": PassportType.ORDINARY, "collecting_office": own_office},
+    )
+
+
+def _fee_lines(actor: Actor, person: Person) -> list[FeeLine]:
+    """What the applicant would pay today for each passport the office takes in, at HQ's schedule and rate."""
+    today = actor.office.local_today()
+    age = age_on((person.birth_year, person.birth_month, person.birth_day), today)
+    if age is None:
+        return []
+    currency = actor.office.currency or "JPY"
+    lines = []
+    for passport_type, label in _passport_types(actor):
+        for validity in (10, 5):
+            try:
+                amount = actions.in_local_currency(
+                    actions.fee_in_yen(passport_type, validity, age, today), currency, today
+                )
+            except actions.FeeNotSet:
+                continue  # not offered at this age (10 years from 18), or no rate set: the form says why on submit
+            lines.append(FeeLine(str(label), validity, actions.format_money(amount, currency)))
+    return lines
+
+
+def _other_records(actor: Actor, person: Person) -> list:
+    """Records that may be the same human as the chosen person, as the new-person page shows them."""
+    duplicates = likely_duplicates(
+        actor=actor,
+        family_name=person.family_name,
+        given_names=person.given_names,
+        family_name_reading=person.family_name_reading,
+        given_names_reading=person.given_names_reading,
+        date_of_birth=PartialDate(person.birth_year, person.birth_month, person.birth_day),
+        nationality=(person.nationalities or [""])[0],
+    )
+    return [duplicate for duplicate in duplicates if duplicate.person is None or duplicate.person.pk != person.pk]
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Each message of an action's ValidationError next to its field, or at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_messages in error.message_dict.items():
+        form.add_error(
+            field if field in form.fields and not form.fields[field].widget.is_hidden else None, field_messages
+        )
+
+
+def _intake_page(
+    request: HttpRequest, actor: Actor, person: Person, form: ApplicationForm, *, status: int = 200
+) -> HttpResponse:
+    record(by=actor, action=Action.READ, target=person, request=request)
+    context = {
+        "person": person,
+        "form": form,
+        "duplicates": _other_records(actor, person),
+        "fee_lines": _fee_lines(actor, person),
+        # A chosen file is never sent back to the browser: say so when the form comes back with errors.
+        "photo_not_kept": bool(form.is_bound and form.errors and request.FILES.get("photo")),
+    }
+    return render(request, "passports/application_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def application_create(request: HttpRequest) -> HttpResponse:
+    """Step 1 finds the applicant (ranked search, or ?person=<id>); step 2 takes in the application."""
+    actor = acting_actor(request)
+    if actor.is_read_only:
+        raise PermissionDenied(_("Auditors read applications; they do not take them in."))
+    # Person.objects is scoped: another office's person is a 404, never a form for them.
+    persons = Person.objects.select_related("merged_into")
+    if request.method == "POST":
+        posted = request.POST.get("person", "")
+        person = get_object_or_404(persons, pk=int(posted)) if posted.isdigit() else None
+        if person is None:
+            return redirect("passports:application_create")
+        form = _application_form(actor, person, request.POST, request.FILES)
+        if form.is_valid():
+            application = _submit(actor, person, form)
+            if application is not None:
+                messages.success(
+                    request,
+                    _("Application %(reference)s taken in. Fee due: %(fee)s.")
+                    % {
+                        "reference": application.case.reference,
+                        "fee": actions.format_money(application.fee_amount, application.fee_currency),
+                    },
+                )
+                return redirect("passports:application_detail", reference=application.case.reference)
+        return _intake_page(request, actor, person, form, status=400)
+    chosen = request.GET.get("person", "")
+    if chosen.isdigit():
+        person = get_object_or_404(persons, pk=int(chosen))
+        return _intake_page(request, actor, person, _application_form(actor, person))
+    return _applicant_search(request, actor)
+
+
+def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportApplication | None:
+    """The one action; its ValidationError lands on the form and nothing is saved."""
+    data = form.cleaned_data
+    previous = None
+    if data["previous_passport"] is not None:
+        # The choices are the applicant's own passports, read through the scoped manager.
+        previous = person.documents.filter(pk=data["previous_passport"]).first()
+    upload = data["photo"]
+    try:
+        return actions.submit_application(
+            by=actor,
+            person=person,
+            kind=data["kind"],
+            passport_type=data["passport_type"],
+            validity_years=data["validity_years"],
+            replacement_reason=data["replacement_reason"],
+            previous_passport=previous,
+            collecting_office=Office.directory.get(pk=data["collecting_office"]),
+            photo=upload.read() if upload else None,
+            note=data["note"],
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+
+
+def _applicant_search(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = ApplicantSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        results = search_persons(actor=actor, q=data["q"], date_of_birth=data["date_of_birth"])
+        # One entry per search: who looked for whom, and which records the list showed (as the person search).
+        record(
+            by=actor,
+            action=Action.READ,
+            request=request,
+            object_repr="person search",
+            changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
+        )
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "passports/application_search.html", {"form": form, "results": results}, status=status)
+
+
+# ---------------------------------------------------------------------------------------
+# The application
+# ---------------------------------------------------------------------------------------
+
+
+def _visible_application(reference: str) -> PassportApplication:
+    # PassportApplication.objects is scoped to the offices that hold or held the case: else 404.
+    return get_object_or_404(
+        PassportApplication.objects.select_related(
+            "case",
+            "case__person",
+            "case__current_office",
+            "case__originating_office",
+            "collecting_office",
+            "previous_passport",
+            "batch",
+        ),
+        case__reference=reference,
+    )
+
+
+@dataclass
+class Posted:
+    """The form a POST brought back (kept on a refusal or a conflict), and which one it was."""
+
+    name: str  # "verify", "payment", "photo" or "transition"
+    form: Form | None = None
+    item_pk: int | None = None
+    transition: str = ""
+    note: str = ""
+
+
+@require_http_methods(["GET", "POST"])
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = acting_actor(request)
+    application = _visible_application(reference)
+    if request.method == "GET":
+        return _detail_page(request, actor, application)
+    if actor.is_read_only:
+        raise PermissionDenied(_("Auditors have read-only access."))
+    which = request.POST.get("form", "")
+    if which == "verify":
+        return _verify(request, actor, application)
+    if which == "payment":
+        return _pay(request, actor, application)
+    if which == "photo":
+        return _replace_photo(request, actor, application)
+    if which == "transition":
+        return _fire(request, actor, application)
+    return _detail_page(request, actor, application, problem=_("That form is not known on this page."), status=400)
+
+
+def _verify(request: HttpRequest, actor: Actor, application: PassportApplication) -> HttpResponse:
+    posted = request.POST.get("item", "")
+    item = application.checklist_items.filter(pk=int(posted)).first() if posted.isdigit() else None
+    if item is None:
+        return _detail_page(
+            request, actor, application, status=400, problem=_("That document is not on this application's checklist.")
+        )
+    form = VerifyItemForm(request.POST, prefix=f"item-{item.pk}")
+    kept = Posted("verify", form, item_pk=item.pk)
+    if not form.is_valid():
+        return _detail_page(request, actor, application, posted=kept, status=400)
+    try:
+        actions.verify_item(
+            item,
+            by=actor,
+            expected_version=form.cleaned_data["version"],
+            document_dated=form.cleaned_data["document_dated"],
+        )
+    except StaleVersion:
+        return _conflict(request, actor, application, kept)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _detail_page(request, actor, application, posted=kept, status=400)
+    except TransitionRefused as refused:
+        return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
+    messages.success(request, _("Verified: %(document)s.") % {"document": item.get_code_display()})
+    return redirect("passports:application_detail", reference=application.case.reference)
+
+
+def _payment_form(application: PassportApplication, data=None) -> PaymentForm:
+    currency = application.fee_currency
+    return PaymentForm(data, currency=currency, places=get_currency_precision(currency), prefix="payment")
+
+
+def _pay(request: HttpRequest, actor: Actor, application: PassportApplication) -> HttpResponse:
+    form = _payment_form(application, request.POST)
+    kept = Posted("payment", form)
+    if not form.is_valid():
+        return _detail_page(request, actor, application, posted=kept, status=400)
+    try:
+        actions.record_payment(
+            application,
+            by=actor,
+            amount=form.amount_in_minor_units(),
+            currency=application.fee_currency,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleVersion:
+        return _conflict(request, actor, application, kept)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _detail_page(request, actor, application, posted=kept, status=400)
+    except TransitionRefused as refused:
+        return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
+    messages.success(request, _("Payment recorded. Receipt %(receipt)s.") % {"receipt": application.receipt_number})
+    return redirect("passports:application_detail", reference=application.case.reference)
+
+
+def _replace_photo(request: HttpRequest, actor: Actor, application: PassportApplication) -> HttpResponse:
+    form = PhotoForm(request.POST, request.FILES, prefix="photo")
+    kept = Posted("photo", form)
+    if not form.is_valid():
+        return _detail_page(request, actor, application, posted=kept, status=400)
+    try:
+        actions.attach_photo(
+            application,
+            by=actor,
+            photo=form.cleaned_data["photo"].read(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleVersion:
+        return _conflict(request, actor, application, kept)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _detail_page(request, actor, application, posted=kept, status=400)
+    except TransitionRefused as refused:
+        return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
+    messages.success(request, _("Photo replaced. Check it against the applicant again."))
+    return redirect("passports:application_detail", reference=application.case.reference)
+
+
+def _fire(request: HttpRequest, actor: Actor, application: PassportApplication) -> HttpResponse:
+    form = FireForm(request.POST)
+    kept = Posted("transition", transition=request.POST.get("transition", ""), note=request.POST.get("note", ""))
+    if not form.is_valid():
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        return _detail_page(request, actor, application, posted=kept, problem=" ".join(errors), status=400)
+    data = form.cleaned_data
+    kept.note = data["note"]
+    case = application.case
+    try:
+        fire(case, data["transition"], by=actor, expected_version=data["version"], note=data["note"])
+    except StaleVersion:
+        return _conflict(request, actor, application, kept)
+    except TransitionRefused as refused:
+        return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
+    case_type = case_type_of(case)
+    transition = case_type.by_name[data["transition"]]
+    messages.success(
+        request,
+        _("%(step)s: done. The application is now “%(status)s”.")
+        % {"step": transition.label or transition.name, "status": case_type.status_label(case.status)},
+    )
+    if not Case.objects.filter(pk=case.pk).exists():
+        return redirect("passports:application_queue")
+    return redirect("passports:application_detail", reference=case.reference)
+
+
+def _conflict(request: HttpRequest, actor: Actor, application: PassportApplication, kept: Posted) -> HttpResponse:
+    """Someone changed the application first: show it as it is now, with what this user typed, as a 409."""
+    return _detail_page(
+        request, actor, _visible_application(application.case.reference), posted=kept, stale=True, status=409
+    )
+
+
+@dataclass
+class ChecklistRow:
+    item: ChecklistItem
+    form: VerifyItemForm | None
+    needs_date: bool
+
+
+def _detail_page(
+    request: HttpRequest,
+    actor: Actor,
+    application: PassportApplication,
+    *,
+    posted: Posted | None = None,
+    problem: str = "",
+    stale: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    posted = posted or Posted("")
+    case = application.case
+    person = case.person
+    record(by=actor, action=Action.READ, target=person, request=request)
+    case_type = case_type_of(case)
+    # Checks, payment and photo belong to the office holding the case, until the decision.
+    may_work = actor.handles_cases and case.current_office_id == actor.office.pk and case.status in OPEN_STATUSES
+    checklist = []
+    for item in application.checklist:
+        form = None
+        if may_work and not item.verified:
+            kept = posted.name == "verify" and posted.item_pk == item.pk
+            form = posted.form if kept else VerifyItemForm(prefix=f"item-{item.pk}")
+        checklist.append(ChecklistRow(item, form, item.code == ChecklistItem.Code.FAMILY_REGISTER))
+    payment_form = photo_form = None
+    if may_work and not application.is_paid:
+        payment_form = posted.form if posted.name == "payment" else _payment_form(application)
+    if may_work:
+        photo_form = posted.form if posted.name == "photo" else PhotoForm(prefix="photo")
+    options = options_for(case, actor)
+    allowed_names = {option.transition.name for option in options if option.allowed}
+    kept_transition, kept_note = (posted.transition, posted.note) if posted.name == "transition" else ("", "")
+    passport = application.current_passport if case.status in PRODUCED_STATUSES else None
+    context = {
+        "application": application,
+        "case": case,
+        "person": person,
+        "status_label": case_type.status_label(case.status),
+        "fee_due": actions.format_money(application.fee_amount, application.fee_currency),
+        "amount_paid": actions.format_money(application.paid_amount, application.paid_currency)
+        if application.is_paid
+        else "",
+        "checklist": checklist,
+        "payment_form": payment_form,
+        "photo_form": photo_form,
+        "photo_not_kept": posted.name == "photo" and bool(request.FILES.get("photo-photo")),
+        "options": options,
+        "kept_transition": kept_transition,
+        "kept_note": kept_note,
+        # A note typed for a step that is no longer possible is still shown, so it can be copied.
+        "orphan_note": kept_note if kept_note and kept_transition not in allowed_names else "",
+        "posted": posted.name,
+        "problem": problem,
+        "stale": stale,
+        "events": [
+            {
+                "event": event,
+                "from_label": case_type.status_label(event.from_status) if event.from_status else "",
+                "to_label": case_type.status_label(event.to_status),
+            }
+            for event in case.events.select_related("from_office", "to_office")
+        ],
+        "passport": passport,
+    }
+    return render(request, "passports/application_detail.html", context, status=status)
+
+
+@require_GET
+def application_photo(request: HttpRequest, reference: str) -> FileResponse:
+    """The stored photo, only for viewers who may see the case; never cached, never sniffed."""
+    acting_actor(request)
+    application = get_object_or_404(
+        PassportApplication.objects.only("photo", "photo_content_type"), case__reference=reference
+    )
+    if not application.photo:
+        raise Http404(_("This application has no photo."))
+    try:
+        handle = application.photo.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("This application has no photo.")) from missing
+    content_type = application.photo_content_type
+    response = FileResponse(
+        handle, content_type=content_type if content_type in PHOTO_CONTENT_TYPES else "application/octet-stream"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
