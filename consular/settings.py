@@ -237,6 +237,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Request bodies: a passport photo (5 MB) or a scanned document (10 MB) arrives base64-encoded
+# in JSON over the API, a third larger; anything bigger is a 413 problem.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 # Personal files (passport photos, scanned documents, printer exports): never under a URL;
 # views that check the case stream them. Give it its own volume in production.
 PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected"))

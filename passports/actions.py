@@ -574,6 +574,10 @@ def _invalidate(document: IdentityDocument, status: str, reason: str, *, by: Act
     if document.issuing_state == ISSUING_STATE and before in (IdentityDocument.Status.VALID,
                                                                IdentityDocument.Status.PENDING,
                                                                IdentityDocument.Status.EXPIRED):
+        # Feed ids must follow commit order, or a client polling `since=` could step over a row a
+        # slower transaction inserts later: invalidations queue on one locked counter row.
+        ReferenceCounter.objects.get_or_create(series=INVALIDATION_FEED)
+        ReferenceCounter.objects.select_for_update().get(series=INVALIDATION_FEED)
         Invalidation.objects.create(number=document.number, issuing_state=document.issuing_state, reason=reason)
     record(by=by, action=Action.UPDATE, target=document, changes={"status": [before, status]})
 
@@ -685,6 +689,7 @@ def add_years_months(day: date, months: int) -> date:
 
 
 LOOKUP_FAILURES_PER_HOUR = 10
+INVALIDATION_FEED = "invalidation-feed"
 
 
 class TooManyLookups(Exception):

@@ -126,7 +126,7 @@ class PassportApplication(models.Model):
     identity_checked_by = models.CharField(_("identity checked by"), max_length=150, blank=True)
     identity_checked_at = models.DateTimeField(_("identity checked at"), null=True, blank=True)
     identity_evidence = models.CharField(_("identity shown"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # What changed when is the case's updated_at (every transition and passport action moves it).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OfficeScopedManager.from_queryset(ApplicationQuerySet)()
@@ -147,7 +147,6 @@ class PassportApplication(models.Model):
                 name="passport_application_validity",
             ),
         ]
-        indexes = [models.Index(fields=["updated_at", "id"], name="passport_app_changed")]
 
     def __str__(self) -> str:
         return f"{self.case.reference} ({self.get_kind_display()})"

@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from consular.offices.models import Role
+from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
 from passports.models import ProductionBatch
 from tests.factories import HolidayFactory
@@ -151,6 +153,20 @@ EXPECTED = [
     row("api_case_detail", "london_case", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                              "london_clerk": 200}),
     row("api_case_transitions", "nyc_case", **{**API_READ, **{m: 405 for m in CAST[2:]}}),
+    row("passports_api:application_list", **API_READ),
+    row("passports_api:application_detail", "nyc_passport", **API_NYC_ONLY),
+    row("passports_api:application_detail", "london_passport", **{**API_NYC_ONLY, "nyc_clerk": 404,
+                                                                  "nyc_supervisor": 404, "london_clerk": 200}),
+    row("passports_api:application_detail", "osaka_passport", **{**API_NYC_ONLY, "nyc_clerk": 404,
+                                                                 "nyc_supervisor": 404, "osaka_api": 200}),
+    # POST only: a GET is refused by its method once the caller is known, before any lookup.
+    row("passports_api:application_documents", "nyc_passport", **{**API_READ, **{m: 405 for m in CAST[2:]}}),
+    row("passports_api:application_transitions", "nyc_passport", **{**API_READ, **{m: 405 for m in CAST[2:]}}),
+    row("passports_api:application_collection", "nyc_passport", **{**API_READ, **{m: 405 for m in CAST[2:]}}),
+    row("passports_api:application_payment", "nyc_passport", **{**API_READ, **{m: 405 for m in CAST[2:]}}),
+    row("passports_api:application_verification", "nyc_passport_photo",
+        **{**API_READ, **{m: 405 for m in CAST[2:]}}),
+    row("passports_api:invalidated", **API_READ),
     row("api_not_found", **{member: 404 for member in CAST}),
 ]
 
@@ -207,15 +223,19 @@ def _fill(route: str) -> str:
 
 
 @pytest.fixture
-def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk):
+def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client):
     nyc_case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
     london_case = open_case("enquiry", person=PersonFactory(created_by_office=london), by=actor_for(london_clerk))
     fee_schedule()
     nyc_passport = submit(actor_for(nyc_clerk), PersonFactory(created_by_office=nyc))
     london_passport = submit(actor_for(london_clerk), PersonFactory(created_by_office=london))
+    osaka_system = Actor(office=osaka, role=Role.OFFICER, api_client=osaka_client[0])
+    osaka_passport = submit(osaka_system, PersonFactory(created_by_office=osaka))
     batch = ProductionBatch.unscoped.create(reference="B-2026-000001", created_by="hq_officer", size=0)
     return {
+        "osaka_passport": {"reference": osaka_passport.case.reference},
         "nyc_passport": {"reference": nyc_passport.case.reference},
+        "nyc_passport_photo": {"reference": nyc_passport.case.reference, "code": "photo"},
         "london_passport": {"reference": london_passport.case.reference},
         "hq_batch": {"reference": batch.reference},
         "nyc_person": {"pk": PersonFactory(created_by_office=nyc).pk},

@@ -123,3 +123,11 @@ def test_malformed_json_in_a_change_is_a_400_problem_and_changes_nothing(signed_
     assert_problem(response, 400)
     nyc_holiday.refresh_from_db()
     assert (nyc_holiday.name, nyc_holiday.version) == ("Independence Day (observed)", 1)
+
+
+def test_a_body_over_the_upload_limit_is_a_413_problem_and_saves_nothing(signed_in, nyc_supervisor, nyc, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = add_holiday(signed_in(nyc_supervisor), "NYC", {"date": "2027-01-01", "name": "x" * 2_000})
+
+    assert_problem(response, 413)
+    assert not Holiday.unscoped.exists()

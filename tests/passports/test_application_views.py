@@ -181,9 +181,9 @@ def test_search_never_finds_another_office_s_person(english, london_clerk, appli
     assert response.context["results"] == []
 
 
-def test_search_page_links_to_recording_a_new_person(english, nyc_clerk):
+def test_search_page_links_to_recording_a_new_person_and_coming_back(english, nyc_clerk):
     response = english(nyc_clerk).get(NEW)
-    assert response.status_code == 200 and 'href="/persons/new/"' in response.text
+    assert response.status_code == 200 and 'href="/persons/new/?next=/passports/new/"' in response.text
 
 
 # Intake, step 2: the application

@@ -1,0 +1,1217 @@
+"""Passport applications over REST, for prefectural offices' systems, and the invalidated-passport feed.
+
+One version for everything the application resource shows: the application row and its
+case each keep a version that only ever goes up, and every write bumps one of them
+(checklist, upload, payment and photo the application's; every move of the case the
+case's). Their sum therefore goes up on every change and never repeats, so it is the
+`version` clients see and the ETag is `"<id>-<sum>"`. A write checks If-Match against it
+and hands each action the part it checks itself.
+
+"Changed since" is the case's `updated_at`: every transition sets it, and every passport
+action on the application's own rows (checklist, upload, payment, photo) touches it, so
+the change list reads cases of this type in (`updated_at`, id) order.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as ModelPermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consular.api.idempotency import idempotent
+from consular.api.pagination import CursorPagination
+from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, PreconditionRequired, problem
+from consular.audit.actions import Action, record
+from consular.identity import actions as identity_actions
+from consular.identity.api import NewPerson, duplicate_data
+from consular.identity.models import IdentityDocument, Person
+from consular.identity.names import PartialDate
+from consular.identity.search import likely_duplicates
+from consular.offices.api import IDEMPOTENCY_KEY
+from consular.offices.models import Office
+from consular.offices.scoping import Actor, acting_actor
+from consular.workflow.actions import TransitionRefused, fire
+from consular.workflow.api import TransitionNotAllowed, case_data
+from consular.workflow.forms import NOTE_MAX_LENGTH
+from consular.workflow.models import Case
+from consular.workflow.versions import StaleVersion
+from passports import actions
+from passports.models import (
+    ChecklistItem,
+    Invalidation,
+    Kind,
+    Passport,
+    PassportApplication,
+    PassportType,
+    ReplacementReason,
+    Status,
+)
+from passports.transitions import CASE_TYPE
+
+INVALIDATED_PAGE_SIZE = 500
+INVALIDATED_MAX_PAGE_SIZE = 1000
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The application's ETag from your last read. Stale: 412; missing: 428.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you hold: 304 while the application is unchanged.",
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Versions and ETags
+# ---------------------------------------------------------------------------------------
+
+
+def application_version(application: PassportApplication) -> int:
+    """Goes up whenever the application or its case changes (see the module docstring)."""
+    return application.version + application.case.version
+
+
+def application_etag(application: PassportApplication) -> str:
+    return f'"{application.pk}-{application_version(application)}"'
+
+
+def expected_versions(request, application: PassportApplication) -> tuple[int, int]:
+    """(application version, case version) the client read, from If-Match; it must be the current ETag."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    tags = [tag.strip() for tag in header.split(",")]
+    if "*" not in tags and application_etag(application) not in tags:
+        raise PreconditionFailed()
+    return application.version, application.case.version
+
+
+# ---------------------------------------------------------------------------------------
+# Representations: plain functions over `values()` rows and instances (DESIGN: no ModelSerializer)
+# ---------------------------------------------------------------------------------------
+
+# The list reads cases, not applications: Case.updated_at moves with every transition and every
+# action on the application (workflow `touch`), and the `case_changed` index serves the range read.
+CASE_FIELDS = ("id", "reference", "status", "person", "version", "updated_at")
+APPLICATION_FIELDS = ("kind", "passport_type", "validity_years", "fee_amount", "fee_currency", "paid_at")
+
+
+def list_values() -> dict:
+    """`values()` expressions for a list row besides CASE_FIELDS: the application's fields, offices by code."""
+    latest_number = Passport.unscoped.filter(application__case=OuterRef("pk")).order_by("-pk").values("number")[:1]
+    return {
+        **{name: F(f"passport_application__{name}") for name in APPLICATION_FIELDS},
+        "application_version": F("passport_application__version"),
+        "collecting_office_code": F("passport_application__collecting_office__code"),
+        "current_office_code": F("current_office__code"),
+        # The booklet of the latest batch, as `current_passport` picks it.
+        "passport_number": Subquery(latest_number),
+    }
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def application_row(row: dict) -> dict:
+    """One application in the change list, from a `values()` row of its case (office codes joined: tiny table)."""
+    return {
+        "reference": row["reference"],
+        "status": row["status"],
+        "status_label": _status_label(row["status"]),
+        "person": row["person"],
+        "kind": row["kind"],
+        "passport_type": row["passport_type"],
+        "validity_years": row["validity_years"],
+        "collecting_office": row["collecting_office_code"],
+        "current_office": row["current_office_code"],
+        "fee_amount": row["fee_amount"],
+        "fee_currency": row["fee_currency"],
+        "paid": row["paid_at"] is not None,
+        "passport_number": row["passport_number"],
+        "updated_at": row["updated_at"],
+        "version": row["version"] + row["application_version"],
+    }
+
+
+def passport_data(passport: Passport | None) -> dict | None:
+    if passport is None:
+        return None
+    return {
+        "number": passport.number,
+        "passport_type": passport.passport_type,
+        "surname": passport.surname,
+        "given_names": passport.given_names,
+        "issued_on": passport.issued_on,
+        "expires_on": passport.expires_on,
+        "authority": passport.authority,
+        "mrz": [passport.mrz_line1, passport.mrz_line2],
+    }
+
+
+def checklist_data(item: ChecklistItem) -> dict:
+    return {
+        "item": item.code,
+        "label": str(item.get_code_display()),
+        "verified": item.verified,
+        "verified_at": item.verified_at,
+        "verified_by": item.verified_by,
+        "document_dated": item.document_dated,
+        "upload": bool(item.upload),
+    }
+
+
+def application_data(application: PassportApplication, actor: Actor) -> dict:
+    """One application in full: the list fields, the case's history and next steps, checklist, fee, passport."""
+    case = application.case
+    passport = application.current_passport
+    shown_case = case_data(case, actor)
+    data = application_row(
+        {
+            "reference": case.reference,
+            "status": case.status,
+            "person": case.person_id,
+            "current_office_code": case.current_office.code,
+            "version": case.version,
+            "updated_at": case.updated_at,
+            "kind": application.kind,
+            "passport_type": application.passport_type,
+            "validity_years": application.validity_years,
+            "collecting_office_code": application.collecting_office.code,
+            "fee_amount": application.fee_amount,
+            "fee_currency": application.fee_currency,
+            "paid_at": application.paid_at,
+            "passport_number": passport.number if passport else None,
+            "application_version": application.version,
+        }
+    )
+    previous = application.previous_passport
+    collected = application.identity_checked_at is not None
+    data |= {
+        "person": shown_case["person"],
+        "replacement_reason": application.replacement_reason,
+        "previous_passport": {"id": previous.pk, "number": previous.number} if previous else None,
+        "originating_office": case.originating_office.code,
+        "submitted_at": case.submitted_at,
+        "due_at": case.due_at,
+        "closed_at": case.closed_at,
+        "applied_on": application.applied_on,
+        "age_on_application": application.age_on_application,
+        "photo": bool(application.photo),
+        "fee_jpy": application.fee_jpy,
+        "fee_display": actions.format_money(application.fee_amount, application.fee_currency),
+        "paid_amount": application.paid_amount,
+        "paid_currency": application.paid_currency,
+        "paid_at": application.paid_at,
+        "receipt_number": application.receipt_number,
+        "checklist": [checklist_data(item) for item in application.checklist_items.all()],
+        "history": shown_case["events"],
+        "transitions": shown_case["transitions"],
+        "passport": passport_data(passport),
+        "collection": {
+            "at": application.identity_checked_at,
+            "by": application.identity_checked_by,
+            "identity_evidence": application.identity_evidence,
+        }
+        if collected
+        else None,
+    }
+    return data
+
+
+def _visible_application(reference: str, *, for_update: bool = False) -> PassportApplication:
+    # PassportApplication.objects is scoped to the caller's office: another office's application is a 404.
+    applications = PassportApplication.objects.select_related(
+        "case",
+        "case__person",
+        "case__current_office",
+        "case__originating_office",
+        "collecting_office",
+        "previous_passport",
+    )
+    if for_update:
+        # The ETag covers two rows: hold both while checking it and writing, so neither moves in between.
+        applications = applications.select_for_update(of=("self", "case"))
+    application = applications.filter(case__reference=reference).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _respond(request, reference: str, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None):
+    """The application as it is now (actions may have moved other instances of its rows)."""
+    application = _visible_application(reference)
+    return Response(
+        application_data(application, acting_actor(request)),
+        status=status_code,
+        headers={"ETag": application_etag(application), **(headers or {})},
+    )
+
+
+def _field_errors(error: ModelValidationError, rename: dict[str, str] | None = None) -> dict:
+    """An action's ValidationError as DRF's field errors (`non_field_errors` for the rest)."""
+    rename = rename or {}
+    if hasattr(error, "error_dict"):
+        return {rename.get(field, field): messages for field, messages in error.message_dict.items()}
+    return {"non_field_errors": error.messages}
+
+
+@contextmanager
+def refusals_as_problems() -> Iterator[None]:
+    """An action's refusals as problems: fields 400, the rule 422, another office's case 403, stale 412."""
+    try:
+        yield
+    except ModelValidationError as error:
+        raise serializers.ValidationError(_field_errors(error)) from error
+    except TransitionRefused as error:
+        raise TransitionNotAllowed(error.reason) from error
+    except StaleVersion as error:
+        raise PreconditionFailed() from error
+    except ModelPermissionDenied as error:
+        raise PermissionDenied(str(error) or None) from error
+
+
+# ---------------------------------------------------------------------------------------
+# Request bodies
+# ---------------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.BYTE)
+class Base64File(serializers.CharField):
+    """A file sent inside the JSON body, base64-encoded (RFC 4648, no data: prefix); becomes bytes."""
+
+    def to_internal_value(self, data) -> bytes:
+        text = super().to_internal_value(data)
+        try:
+            # Line breaks are allowed (MIME encoders add them); any other stray character is refused.
+            decoded = base64.b64decode("".join(text.split()), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise serializers.ValidationError(_("This is not valid base64."), code="invalid") from error
+        if not decoded:
+            raise serializers.ValidationError(_("The file is empty."), code="empty")
+        return decoded
+
+
+class ApplicationRequest(serializers.Serializer):
+    person = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Id of an existing person your office may read."
+    )
+    new_person = NewPerson(
+        required=False,
+        allow_null=True,
+        help_text="Record the applicant first (as POST /api/v1/persons/ takes); 409 lists likely duplicates "
+        "unless `confirm_new` is true.",
+    )
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    passport_type = serializers.ChoiceField(choices=PassportType.choices, default=PassportType.ORDINARY)
+    validity_years = serializers.ChoiceField(choices=[(5, "5"), (10, "10")])
+    replacement_reason = serializers.ChoiceField(
+        choices=ReplacementReason.choices, required=False, allow_blank=True, default=""
+    )
+    previous_passport = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Id of the applicant's passport this one replaces."
+    )
+    collecting_office = serializers.CharField(
+        required=False, allow_blank=True, max_length=8, help_text="Office code; your own office by default."
+    )
+    photo = Base64File(required=False, allow_null=True, help_text="JPEG or PNG, 35 × 45 mm at 300 dpi or more.")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+    def validate(self, data: dict) -> dict:
+        if (data.get("person") is None) == (data.get("new_person") is None):
+            raise serializers.ValidationError({"person": [_("Give either `person` or `new_person`.")]})
+        return data
+
+
+class DocumentRequest(serializers.Serializer):
+    item = serializers.ChoiceField(choices=ChecklistItem.Code.choices, help_text="A code from the checklist.")
+    file = Base64File(help_text="The scan: PDF, JPEG or PNG, up to 10 MB.")
+
+
+class VerificationRequest(serializers.Serializer):
+    document_dated = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="The date printed on the document; required for the family register extract (within 6 months).",
+    )
+
+
+class PaymentRequest(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=0, help_text="In minor units of `currency` (JPY has none).")
+    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217; the office's fee currency.")
+
+
+class TransitionRequest(serializers.Serializer):
+    transition = serializers.CharField(max_length=48, help_text="A name from the application's `transitions`.")
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Why; refusing requires it."
+    )
+
+
+class CollectionRequest(serializers.Serializer):
+    identity_evidence = serializers.CharField(
+        max_length=200, help_text="How the applicant's identity was checked at the desk."
+    )
+
+
+class ChangedSince(serializers.Serializer):
+    changed_since = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class InvalidatedSince(serializers.Serializer):
+    since = serializers.IntegerField(min_value=0, required=False, default=0)
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=INVALIDATED_MAX_PAGE_SIZE, required=False, default=INVALIDATED_PAGE_SIZE
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Schema: response shapes and examples
+# ---------------------------------------------------------------------------------------
+
+ROW_FIELDS = {
+    "reference": serializers.CharField(),
+    "status": serializers.CharField(),
+    "status_label": serializers.CharField(),
+    "person": serializers.IntegerField(),
+    "kind": serializers.CharField(),
+    "passport_type": serializers.CharField(),
+    "validity_years": serializers.IntegerField(),
+    "collecting_office": serializers.CharField(),
+    "current_office": serializers.CharField(),
+    "fee_amount": serializers.IntegerField(help_text="Minor units of `fee_currency`."),
+    "fee_currency": serializers.CharField(),
+    "paid": serializers.BooleanField(),
+    "passport_number": serializers.CharField(allow_null=True),
+    "updated_at": serializers.DateTimeField(),
+    "version": serializers.IntegerField(help_text="Goes up on every change; the ETag is built from it."),
+}
+APPLICATION_ROW = inline_serializer("PassportApplicationSummary", ROW_FIELDS)
+APPLICATION_PAGE = inline_serializer(
+    "PassportApplicationPage",
+    {
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": APPLICATION_ROW.__class__(many=True),
+    },
+)
+APPLICATION = inline_serializer(
+    "PassportApplication",
+    {
+        **ROW_FIELDS,
+        "person": inline_serializer(
+            "PassportApplicant",
+            {
+                "id": serializers.IntegerField(),
+                "family_name": serializers.CharField(),
+                "given_names": serializers.CharField(),
+            },
+        ),
+        "replacement_reason": serializers.CharField(),
+        "previous_passport": inline_serializer(
+            "PassportPrevious", {"id": serializers.IntegerField(), "number": serializers.CharField()}, allow_null=True
+        ),
+        "originating_office": serializers.CharField(),
+        "submitted_at": serializers.DateTimeField(),
+        "due_at": serializers.DateTimeField(allow_null=True),
+        "closed_at": serializers.DateTimeField(allow_null=True),
+        "applied_on": serializers.DateField(),
+        "age_on_application": serializers.IntegerField(),
+        "photo": serializers.BooleanField(help_text="A photo is on file."),
+        "fee_jpy": serializers.IntegerField(),
+        "fee_display": serializers.CharField(),
+        "paid_amount": serializers.IntegerField(allow_null=True),
+        "paid_currency": serializers.CharField(),
+        "paid_at": serializers.DateTimeField(allow_null=True),
+        "receipt_number": serializers.CharField(),
+        "checklist": inline_serializer(
+            "PassportChecklistItem",
+            {
+                "item": serializers.CharField(),
+                "label": serializers.CharField(),
+                "verified": serializers.BooleanField(),
+                "verified_at": serializers.DateTimeField(allow_null=True),
+                "verified_by": serializers.CharField(),
+                "document_dated": serializers.DateField(allow_null=True),
+                "upload": serializers.BooleanField(help_text="A scan has been uploaded."),
+            },
+            many=True,
+        ),
+        "history": inline_serializer(
+            "PassportCaseEvent",
+            {
+                "at": serializers.DateTimeField(),
+                "transition": serializers.CharField(),
+                "from_status": serializers.CharField(),
+                "to_status": serializers.CharField(),
+                "from_office": serializers.CharField(),
+                "to_office": serializers.CharField(),
+                "by": serializers.CharField(),
+                "role": serializers.CharField(),
+                "note": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "transitions": inline_serializer(
+            "PassportTransitionOption",
+            {
+                "name": serializers.CharField(),
+                "label": serializers.CharField(),
+                "to_status": serializers.CharField(),
+                "note_required": serializers.BooleanField(),
+                "allowed": serializers.BooleanField(),
+                "refused_because": serializers.CharField(allow_null=True),
+            },
+            many=True,
+        ),
+        "passport": inline_serializer(
+            "PassportProduced",
+            {
+                "number": serializers.CharField(),
+                "passport_type": serializers.CharField(),
+                "surname": serializers.CharField(),
+                "given_names": serializers.CharField(),
+                "issued_on": serializers.DateField(),
+                "expires_on": serializers.DateField(),
+                "authority": serializers.CharField(),
+                "mrz": serializers.ListField(child=serializers.CharField()),
+            },
+            allow_null=True,
+        ),
+        "collection": inline_serializer(
+            "PassportCollection",
+            {
+                "at": serializers.DateTimeField(),
+                "by": serializers.CharField(),
+                "identity_evidence": serializers.CharField(),
+            },
+            allow_null=True,
+        ),
+    },
+)
+PROBLEM = inline_serializer(
+    "PassportProblem",
+    {
+        "type": serializers.URLField(),
+        "title": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "detail": serializers.CharField(),
+        "errors": inline_serializer(
+            "PassportProblemError",
+            {
+                "field": serializers.CharField(),
+                "message": serializers.CharField(),
+                "code": serializers.CharField(),
+            },
+            many=True,
+            required=False,
+        ),
+    },
+)
+INVALIDATED_PAGE = inline_serializer(
+    "PassportInvalidatedPage",
+    {
+        "results": inline_serializer(
+            "PassportInvalidated",
+            {
+                "id": serializers.IntegerField(),
+                "number": serializers.CharField(),
+                "issuing_state": serializers.CharField(),
+                "reason": serializers.ChoiceField(Invalidation.Reason.choices),
+                "invalidated_at": serializers.DateTimeField(),
+            },
+            many=True,
+        ),
+        "next_since": serializers.IntegerField(help_text="Send as `since` next time."),
+    },
+)
+
+ROW_EXAMPLE = {
+    "reference": "P-2026-OSA-000123",
+    "status": "under_review",
+    "status_label": "Under review",
+    "person": 42,
+    "kind": "new",
+    "passport_type": "ordinary",
+    "validity_years": 10,
+    "collecting_office": "OSA",
+    "current_office": "OSA",
+    "fee_amount": 16000,
+    "fee_currency": "JPY",
+    "paid": True,
+    "passport_number": None,
+    "updated_at": "2026-11-20T05:10:00Z",
+    "version": 5,
+}
+APPLICATION_EXAMPLE = ROW_EXAMPLE | {
+    "person": {"id": 42, "family_name": "YAMADA", "given_names": "HANAKO"},
+    "replacement_reason": "",
+    "previous_passport": None,
+    "originating_office": "OSA",
+    "submitted_at": "2026-11-20T05:03:00Z",
+    "due_at": "2026-11-27T15:00:00Z",
+    "closed_at": None,
+    "applied_on": "2026-11-20",
+    "age_on_application": 42,
+    "photo": True,
+    "fee_jpy": 16000,
+    "fee_display": "JPY 16,000",
+    "paid_amount": 16000,
+    "paid_currency": "JPY",
+    "paid_at": "2026-11-20T05:08:00Z",
+    "receipt_number": "R-2026-OSA-000031",
+    "checklist": [
+        {
+            "item": "application_form",
+            "label": "Signed application form",
+            "verified": True,
+            "verified_at": "2026-11-20T05:05:00Z",
+            "verified_by": "Osaka prefectural system",
+            "document_dated": None,
+            "upload": False,
+        },
+        {
+            "item": "family_register",
+            "label": "Family register extract (issued within 6 months)",
+            "verified": False,
+            "verified_at": None,
+            "verified_by": "",
+            "document_dated": None,
+            "upload": True,
+        },
+    ],
+    "history": [
+        {
+            "at": "2026-11-20T05:03:00Z",
+            "transition": "open",
+            "from_status": "",
+            "to_status": "submitted",
+            "from_office": "OSA",
+            "to_office": "OSA",
+            "by": "Osaka prefectural system",
+            "role": "officer",
+            "note": "",
+        },
+        {
+            "at": "2026-11-20T05:04:00Z",
+            "transition": "start_review",
+            "from_status": "submitted",
+            "to_status": "under_review",
+            "from_office": "OSA",
+            "to_office": "OSA",
+            "by": "Osaka prefectural system",
+            "role": "officer",
+            "note": "",
+        },
+    ],
+    "transitions": [
+        {
+            "name": "approve",
+            "label": "Approve",
+            "to_status": "approved",
+            "note_required": False,
+            "allowed": False,
+            "refused_because": "Not every document is verified: Family register extract (issued within 6 months).",
+        },
+        {
+            "name": "refuse",
+            "label": "Refuse",
+            "to_status": "refused",
+            "note_required": True,
+            "allowed": True,
+            "refused_because": None,
+        },
+    ],
+    "passport": None,
+    "collection": None,
+}
+ISSUED_EXAMPLE = APPLICATION_EXAMPLE | {
+    "status": "issued",
+    "status_label": "Issued",
+    "passport_number": "TZ0000123",
+    "version": 14,
+    "closed_at": "2027-01-12T02:30:00Z",
+    "transitions": [],
+    "passport": {
+        "number": "TZ0000123",
+        "passport_type": "ordinary",
+        "surname": "YAMADA",
+        "given_names": "HANAKO",
+        "issued_on": "2026-12-01",
+        "expires_on": "2036-12-01",
+        "authority": "MINISTRY OF FOREIGN AFFAIRS",
+        "mrz": ["P<JPNYAMADA<<HANAKO<<<<<<<<<<<<<<<<<<<<<<<<<<", "TZ00001236JPN8407034F3612016<<<<<<<<<<<<<<04"],
+    },
+    "collection": {
+        "at": "2027-01-12T02:30:00Z",
+        "by": "Osaka prefectural system",
+        "identity_evidence": "Driving licence 123456789012",
+    },
+}
+CREATE_EXAMPLE = {
+    "person": 42,
+    "kind": "new",
+    "passport_type": "ordinary",
+    "validity_years": 10,
+    "photo": "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAgGBgcGBQgHBwcJCQgKDA…",
+    "note": "Counter 3",
+}
+PROBLEM_EXAMPLES = [
+    OpenApiExample(
+        "Invalid fields",
+        response_only=True,
+        status_codes=["400"],
+        value={
+            "type": "https://consular.example/problems/validation-error",
+            "title": "Bad Request",
+            "status": 400,
+            "detail": "The request has invalid fields.",
+            "errors": [
+                {
+                    "field": "validity_years",
+                    "message": "A 10-year passport is issued from age 18; the applicant is 15.",
+                    "code": "invalid",
+                }
+            ],
+        },
+    ),
+    OpenApiExample(
+        "Stale ETag",
+        response_only=True,
+        status_codes=["412"],
+        value={
+            "type": "https://consular.example/problems/precondition-failed",
+            "title": "Precondition Failed",
+            "status": 412,
+            "detail": "The resource changed since you read it. Read it again and retry.",
+        },
+    ),
+    OpenApiExample(
+        "No If-Match",
+        response_only=True,
+        status_codes=["428"],
+        value={
+            "type": "https://consular.example/problems/precondition-required",
+            "title": "Precondition Required",
+            "status": 428,
+            "detail": "This write needs an If-Match header with the ETag from your last read.",
+        },
+    ),
+    OpenApiExample(
+        "Refused",
+        response_only=True,
+        status_codes=["422"],
+        value={
+            "type": "https://consular.example/problems/transition-refused",
+            "title": "Unprocessable Content",
+            "status": 422,
+            "detail": "The fee has not been paid.",
+        },
+    ),
+]
+WRITE_RESPONSES = {
+    200: APPLICATION,
+    400: OpenApiResponse(PROBLEM, description="A field is missing or invalid; `errors` lists them."),
+    403: OpenApiResponse(PROBLEM, description="The application is held by another office now."),
+    404: OpenApiResponse(PROBLEM, description="No such application at your office."),
+    412: OpenApiResponse(PROBLEM, description="If-Match is stale: read the application again."),
+    422: OpenApiResponse(PROBLEM, description="The rule refuses the step; `detail` says why."),
+    428: OpenApiResponse(PROBLEM, description="If-Match is missing."),
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------------------
+
+
+class ApplicationList(APIView):
+    """The caller's applications, oldest change first; and taking in a new one."""
+
+    pagination_class = CursorPagination
+
+    @extend_schema(
+        summary="Passport applications, by last change",
+        operation_id="passport_applications_list",
+        description=(
+            "Applications your office holds or has held, ordered by (`updated_at`, id) ascending. Follow `next` "
+            "until it is null; next time send `changed_since` = the last row's `updated_at` (inclusive, so that "
+            "row comes again). Allow a few minutes' overlap: a change committed late can carry an earlier time."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "changed_since",
+                OpenApiTypes.DATETIME,
+                description="Only applications changed at or after this time (ISO 8601).",
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="From the `next` link of the previous page."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 200; 50 by default."),
+        ],
+        responses={200: APPLICATION_PAGE, 400: OpenApiResponse(PROBLEM, description="A bad `changed_since`.")},
+        examples=[
+            OpenApiExample(
+                "A page of changes",
+                response_only=True,
+                value={
+                    "next": "https://consular.example/api/v1/passports/applications/?cursor=cD0yMDI2LTExLTIw",
+                    "previous": None,
+                    "results": [ROW_EXAMPLE],
+                },
+            )
+        ],
+    )
+    def get(self, request):
+        filters = ChangedSince(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        cases = Case.objects.filter(case_type=CASE_TYPE)
+        since = filters.validated_data.get("changed_since")
+        if since is not None:
+            cases = cases.filter(updated_at__gte=since)
+        paginator = self.pagination_class()
+        paginator.ordering = ("updated_at", "id")
+        page = paginator.paginate_queryset(cases.values(*CASE_FIELDS, **list_values()), request, view=self)
+        return paginator.get_paginated_response([application_row(row) for row in page])
+
+    @extend_schema(
+        summary="Submit a passport application",
+        operation_id="passport_applications_create",
+        description=(
+            "For an existing person (`person`) or one recorded with it (`new_person`). Checked field by field "
+            "(400 with `errors`, nothing saved), priced, and opened as a case at your office."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=ApplicationRequest,
+        responses={
+            201: APPLICATION,
+            400: OpenApiResponse(PROBLEM, description="A field is missing or invalid; nothing was saved."),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="`new_person` has likely duplicates: "
+                "use one as `person`, or send again with `new_person.confirm_new: true`.",
+            ),
+            422: OpenApiResponse(PROBLEM, description="The Idempotency-Key was used for a different request."),
+        },
+        examples=[
+            OpenApiExample("A new passport for a known person", request_only=True, value=CREATE_EXAMPLE),
+            OpenApiExample(
+                "A renewal, recording the applicant",
+                request_only=True,
+                value={
+                    "new_person": {
+                        "family_name": "TANAKA",
+                        "given_names": "AOI",
+                        "family_name_native": "田中",
+                        "given_names_native": "葵",
+                        "sex": "F",
+                        "birth_year": 2011,
+                        "birth_month": 2,
+                        "birth_day": 14,
+                        "nationalities": ["JPN"],
+                        "confirm_new": False,
+                    },
+                    "kind": "renewal",
+                    "validity_years": 5,
+                    "previous_passport": 981,
+                    "collecting_office": "OSA",
+                    "photo": "iVBORw0KGgoAAAANSUhEUgAAAZ0AAAITCAIAAAB…",
+                },
+            ),
+            OpenApiExample(
+                "Submitted",
+                response_only=True,
+                status_codes=["201"],
+                value=APPLICATION_EXAMPLE
+                | {
+                    "status": "submitted",
+                    "status_label": "Submitted",
+                    "paid": False,
+                    "paid_amount": None,
+                    "paid_currency": "",
+                    "paid_at": None,
+                    "receipt_number": "",
+                    "version": 2,
+                    "history": APPLICATION_EXAMPLE["history"][:1],
+                },
+            ),
+            OpenApiExample(
+                "Likely duplicates",
+                response_only=True,
+                status_codes=["409"],
+                value={
+                    "type": "https://consular.example/problems/likely-duplicates",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": 'Likely duplicates exist. Use one of them, or send again with "confirm_new": true.',
+                    "duplicates": [
+                        {
+                            "score": 92.0,
+                            "office": "OSA",
+                            "reasons": ["same name", "same date of birth"],
+                            "person": {"id": 42, "family_name": "TANAKA", "given_names": "AOI"},
+                        }
+                    ],
+                },
+            ),
+            *PROBLEM_EXAMPLES[:1],
+        ],
+    )
+    @idempotent
+    def post(self, request):
+        actor = acting_actor(request)
+        body = ApplicationRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        person, previous_passport, collecting_office = self._references(data, actor)
+        new_person = data.get("new_person")
+        if new_person is not None and not new_person["confirm_new"]:
+            duplicates = self._duplicates(new_person, actor)
+            if duplicates:
+                return duplicates
+        rename = {"person": "new_person"} if new_person is not None else {}
+        with transaction.atomic():
+            if new_person is not None:
+                fields = {name: value for name, value in new_person.items() if name != "confirm_new"}
+                try:
+                    person = identity_actions.create_person(by=actor, **fields)
+                except ModelValidationError as error:
+                    raise serializers.ValidationError({"new_person": _field_errors(error)}) from error
+            try:
+                application = actions.submit_application(
+                    by=actor,
+                    person=person,
+                    kind=data["kind"],
+                    validity_years=data["validity_years"],
+                    collecting_office=collecting_office,
+                    passport_type=data["passport_type"],
+                    replacement_reason=data["replacement_reason"],
+                    previous_passport=previous_passport,
+                    photo=data.get("photo"),
+                    note=data["note"].strip(),
+                )
+            except ModelValidationError as error:
+                # Raised inside the atomic block: a person recorded with it is rolled back too.
+                raise serializers.ValidationError(_field_errors(error, rename)) from error
+        reference = application.case.reference
+        location = request.build_absolute_uri(reverse("passports_api:application_detail", args=[reference]))
+        return _respond(request, reference, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @staticmethod
+    def _references(data: dict, actor: Actor) -> tuple[Person | None, IdentityDocument | None, Office]:
+        """The person, previous passport and collecting office the body names, each as the caller may see it."""
+        errors: dict[str, list[str]] = {}
+        person = previous = None
+        if data.get("person") is not None:
+            # Person.objects is scoped: another office's person is "no such person", never a hint it exists.
+            person = Person.objects.filter(pk=data["person"]).first()
+            if person is None:
+                errors["person"] = [_("There is no person with this id at your office.")]
+        if data.get("previous_passport") is not None:
+            previous = IdentityDocument.objects.filter(pk=data["previous_passport"]).first()
+            if previous is None:
+                errors["previous_passport"] = [_("There is no document with this id at your office.")]
+        code = (data.get("collecting_office") or "").strip().upper()
+        collecting_office = actor.office
+        if code:
+            collecting_office = Office.directory.filter(code=code).first()
+            if collecting_office is None:
+                errors["collecting_office"] = [_("There is no office with this code.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return person, previous, collecting_office
+
+    @staticmethod
+    def _duplicates(new_person: dict, actor: Actor) -> Response | None:
+        """409 listing likely duplicates of `new_person`, as POST /api/v1/persons/ answers; None when there are none."""
+        duplicates = likely_duplicates(
+            actor=actor,
+            family_name=new_person["family_name"],
+            given_names=new_person["given_names"],
+            family_name_reading=new_person["family_name_reading"],
+            given_names_reading=new_person["given_names_reading"],
+            date_of_birth=PartialDate(new_person["birth_year"], new_person["birth_month"], new_person["birth_day"]),
+            nationality=str(new_person["nationalities"][0]),
+        )
+        if not duplicates:
+            return None
+        body = problem(
+            409,
+            'Likely duplicates exist. Use one of them as "person", or send again with '
+            '"new_person": {…, "confirm_new": true}.',
+            "likely_duplicates",
+        )
+        body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
+        return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class ApplicationDetail(APIView):
+    @extend_schema(
+        summary="One passport application",
+        operation_id="passport_applications_retrieve",
+        description=(
+            "Status, history, checklist, fee and payment, and the passport once produced. The ETag changes "
+            "whenever anything here changes (the application or its case); send it as If-Match on writes."
+        ),
+        parameters=[IF_NONE_MATCH],
+        responses={
+            200: APPLICATION,
+            304: OpenApiResponse(description="Not modified (If-None-Match matched)."),
+            404: OpenApiResponse(PROBLEM, description="No such application at your office."),
+        },
+        examples=[
+            OpenApiExample("Under review", response_only=True, value=APPLICATION_EXAMPLE),
+            OpenApiExample("Issued", response_only=True, value=ISSUED_EXAMPLE),
+        ],
+    )
+    def get(self, request, reference):
+        application = _visible_application(reference)
+        etag = application_etag(application)
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        actor = acting_actor(request)
+        record(by=actor, action=Action.READ, target=application.case.person, request=request._request)
+        return Response(application_data(application, actor), headers={"ETag": etag})
+
+
+class ApplicationDocuments(APIView):
+    @extend_schema(
+        summary="Upload a document for a checklist item",
+        operation_id="passport_application_documents_create",
+        description="A scan of what the checklist is missing, while the application is undecided.",
+        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        request=DocumentRequest,
+        responses=WRITE_RESPONSES,
+        examples=[
+            OpenApiExample(
+                "A family register extract",
+                request_only=True,
+                value={"item": "family_register", "file": "JVBERi0xLjcKJcOkw7zDtsOfCjIgMCBvYmoK…"},
+            ),
+            *PROBLEM_EXAMPLES,
+        ],
+    )
+    @idempotent
+    def post(self, request, reference):
+        application = _visible_application(reference, for_update=True)
+        actor = acting_actor(request)
+        application_version, _case_version = expected_versions(request, application)
+        body = DocumentRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = application.checklist_items.filter(code=body.validated_data["item"]).first()
+        if item is None:
+            raise serializers.ValidationError({"item": [_("This application's checklist has no such item.")]})
+        item.application = application
+        with refusals_as_problems():
+            actions.upload_document(
+                item, by=actor, data=body.validated_data["file"], expected_version=application_version
+            )
+        return _respond(request, reference)
+
+
+class ApplicationVerification(APIView):
+    @extend_schema(
+        summary="Record that a checklist document was verified",
+        operation_id="passport_application_checklist_verify",
+        description="The office's staff checked the document named by `code` (see the application's `checklist`).",
+        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        request=VerificationRequest,
+        responses=WRITE_RESPONSES,
+        examples=[
+            OpenApiExample("A family register extract", request_only=True, value={"document_dated": "2026-11-02"}),
+            *PROBLEM_EXAMPLES,
+        ],
+    )
+    @idempotent
+    def post(self, request, reference, code):
+        application = _visible_application(reference, for_update=True)
+        actor = acting_actor(request)
+        application_version, _case_version = expected_versions(request, application)
+        body = VerificationRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = application.checklist_items.filter(code=code).first()
+        if item is None:
+            raise Http404
+        item.application = application
+        with refusals_as_problems():
+            actions.verify_item(item, by=actor, expected_version=application_version,
+                                document_dated=body.validated_data["document_dated"])
+        return _respond(request, reference)
+
+
+class ApplicationPayment(APIView):
+    @extend_schema(
+        summary="Record the fee as paid",
+        operation_id="passport_application_payment_create",
+        description="The fee due, in full and in the office's currency; the response carries the receipt number.",
+        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        request=PaymentRequest,
+        responses=WRITE_RESPONSES,
+        examples=[
+            OpenApiExample("Paid in yen at Osaka", request_only=True, value={"amount": 16000, "currency": "JPY"}),
+            *PROBLEM_EXAMPLES,
+        ],
+    )
+    @idempotent
+    def post(self, request, reference):
+        application = _visible_application(reference, for_update=True)
+        actor = acting_actor(request)
+        application_version, _case_version = expected_versions(request, application)
+        body = PaymentRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        with refusals_as_problems():
+            actions.record_payment(application, by=actor, amount=body.validated_data["amount"],
+                                   currency=body.validated_data["currency"], expected_version=application_version)
+        return _respond(request, reference)
+
+
+class ApplicationTransitions(APIView):
+    @extend_schema(
+        summary="Fire a transition",
+        operation_id="passport_application_transitions_create",
+        description=(
+            "The prefecture decides its own applications (`start_review`, `approve`, `refuse`, `withdraw`) "
+            "and marks dispatched passports received (`receive`). The application's `transitions` lists "
+            "the steps and why one is refused."
+        ),
+        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        request=TransitionRequest,
+        responses=WRITE_RESPONSES,
+        examples=[
+            OpenApiExample("Approve", request_only=True, value={"transition": "approve"}),
+            OpenApiExample(
+                "Refuse",
+                request_only=True,
+                value={"transition": "refuse", "note": "The family register extract is 8 months old."},
+            ),
+            *PROBLEM_EXAMPLES,
+        ],
+    )
+    @idempotent
+    def post(self, request, reference):
+        application = _visible_application(reference, for_update=True)
+        actor = acting_actor(request)
+        _application_version, case_version = expected_versions(request, application)
+        body = TransitionRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        with refusals_as_problems():
+            fire(
+                application.case,
+                body.validated_data["transition"],
+                by=actor,
+                expected_version=case_version,
+                note=body.validated_data["note"].strip(),
+            )
+        return _respond(request, reference)
+
+
+class ApplicationCollection(APIView):
+    @extend_schema(
+        summary="Record collection at the desk",
+        operation_id="passport_application_collection_create",
+        description=(
+            "The applicant's identity was checked and the passport handed over: the new passport becomes valid, "
+            "the one it replaces is cancelled, and the application is issued."
+        ),
+        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        request=CollectionRequest,
+        responses=WRITE_RESPONSES,
+        examples=[
+            OpenApiExample("Collected", request_only=True, value={"identity_evidence": "Driving licence 123456789012"}),
+            OpenApiExample("Issued", response_only=True, status_codes=["200"], value=ISSUED_EXAMPLE),
+            *PROBLEM_EXAMPLES,
+        ],
+    )
+    @idempotent
+    def post(self, request, reference):
+        application = _visible_application(reference, for_update=True)
+        actor = acting_actor(request)
+        _application_version, case_version = expected_versions(request, application)
+        body = CollectionRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        with refusals_as_problems():
+            actions.collect_passport(
+                application,
+                by=actor,
+                expected_version=case_version,
+                identity_evidence=body.validated_data["identity_evidence"],
+            )
+        return _respond(request, reference)
+
+
+class InvalidatedPassports(APIView):
+    @extend_schema(
+        summary="Passports to refuse at the border: the incremental feed",
+        operation_id="passport_invalidations_list",
+        description=(
+            "Every passport number invalidated (lost, stolen, cancelled, revoked, not collected) after the row "
+            "`since`, oldest first. Start at 0; send `next_since` back each time; an empty `results` means "
+            "you are up to date."
+        ),
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.INT, description="The last `id` you have; 0 for everything."),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"Up to {INVALIDATED_MAX_PAGE_SIZE}; {INVALIDATED_PAGE_SIZE} by default.",
+            ),
+        ],
+        responses={200: INVALIDATED_PAGE, 400: OpenApiResponse(PROBLEM, description="A bad `since` or size.")},
+        examples=[
+            OpenApiExample(
+                "Two new invalidations",
+                response_only=True,
+                value={
+                    "results": [
+                        {
+                            "id": 1041,
+                            "number": "TZ0000123",
+                            "issuing_state": "JPN",
+                            "reason": "lost",
+                            "invalidated_at": "2027-03-02T11:20:04Z",
+                        },
+                        {
+                            "id": 1042,
+                            "number": "TR1234567",
+                            "issuing_state": "JPN",
+                            "reason": "cancelled",
+                            "invalidated_at": "2027-03-02T11:31:40Z",
+                        },
+                    ],
+                    "next_since": 1042,
+                },
+            )
+        ],
+    )
+    def get(self, request):
+        parameters = InvalidatedSince(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        since, size = parameters.validated_data["since"], parameters.validated_data["page_size"]
+        # Ordered by id. PostgreSQL hands out ids at insert, not at commit: the writer (actions._invalidate)
+        # must serialize its inserts, or a slow transaction's row could land behind a `since` already given out.
+        feed = Invalidation.objects.filter(pk__gt=since).order_by("pk")
+        rows = list(feed.values("id", "number", "issuing_state", "reason", "invalidated_at")[:size])
+        return Response({"results": rows, "next_since": rows[-1]["id"] if rows else since})
