@@ -27,6 +27,12 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Office systems that send no Accept-Language get the default (Japanese); these tests read English."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _reasons_in_english():
     with translation.override("en"):
         yield
