@@ -254,6 +254,8 @@ def take_case(case: Case, *, by: Actor, expected_version: int) -> None:
         raise TransitionRefused(_("Only staff of the office holding the case can take it."))
     if stored.current_office_id != by.office.pk:
         raise TransitionRefused(_("The case is held by another office."))
+    if stored.closed_at is not None:
+        raise TransitionRefused(_("The case is closed; nobody needs to take it."))
     before = stored.assignee.get_username() if stored.assignee else None
     update_if_current(case, expected_version, assignee=by.user, updated_at=timezone.now())
     record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, by.name]})

@@ -249,7 +249,11 @@ def _take(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
     try:
         take_case(case, by=actor, expected_version=int(version) if version.isdigit() else -1)
     except StaleVersion:
-        return _detail_page(request, actor, _visible_case(case.reference), stale=True, status=409)
+        current = _visible_case(case.reference)
+        return _detail_page(request, actor, current, status=409, problem=_(
+            "Someone else changed this case while you were looking; it is now assigned to %(name)s. "
+            "Take it over only if you agreed that with them."
+        ) % {"name": current.assignee.get_username() if current.assignee else "—"})
     except TransitionRefused as refused:
         return _detail_page(request, actor, case, problem=refused.reason, status=400)
     messages.success(request, _("The case is now assigned to you."))
@@ -308,7 +312,7 @@ def _detail_page(request: HttpRequest, actor: Actor, case: Case, *, problem: str
         "failed_messages": case.outbox.filter(state=OutboxMessage.State.FAILED).order_by("pk"),
         "may_retry": _may_retry(actor),
         "may_take": not actor.is_read_only and case.current_office_id == actor.office.pk
-        and case.assignee_id != getattr(actor.user, "pk", None),
+        and case.closed_at is None and case.assignee_id != getattr(actor.user, "pk", None),
     }
     return render(request, "workflow/case_detail.html", context, status=status)
 

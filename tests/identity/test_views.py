@@ -263,3 +263,15 @@ def test_a_clerk_may_not_merge(signed_in, nyc_clerk, pair):
 def test_merge_page_of_another_offices_person_is_404(signed_in, london_supervisor, pair):
     keep, _duplicate = pair
     assert reauthenticated(signed_in(london_supervisor)).get(_merge_url(keep)).status_code == 404
+
+
+def test_the_detail_page_lists_the_persons_cases_this_office_may_read(signed_in, nyc_clerk, london_clerk):
+    from consular.workflow.actions import open_case
+
+    person = on_file(nyc_clerk)
+    ours = open_case("enquiry", person=person, by=actor_for(nyc_clerk))
+    theirs = open_case("enquiry", person=person, by=actor_for(london_clerk))
+
+    page = signed_in(nyc_clerk).get(reverse("identity:person_detail", kwargs={"pk": person.pk})).content.decode()
+
+    assert ours.reference in page and theirs.reference not in page

@@ -413,3 +413,34 @@ def test_another_office_cannot_take_a_case(signed_in, nyc_clerk, london_clerk, n
     assert signed_in(london_clerk).post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 404
     case.refresh_from_db()
     assert case.assignee is None
+
+
+def test_a_closed_case_offers_no_take_and_refuses_one(signed_in, nyc_clerk, nyc):
+    from consular.workflow.actions import open_case
+    from tests.identity.factories import PersonFactory, actor_for
+
+    case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    Case.unscoped.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=timezone.now())
+    client = signed_in(nyc_clerk)
+
+    assert b'name="take"' not in client.get(f"/cases/{case.reference}/").content
+    assert client.post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 400
+    case.refresh_from_db()
+    assert case.assignee is None
+
+
+def test_a_stale_take_says_who_has_the_case_and_offers_an_explicit_take_over(
+    signed_in, nyc_clerk, nyc_supervisor, nyc
+):
+    from consular.workflow.actions import open_case, take_case
+    from tests.identity.factories import PersonFactory, actor_for
+
+    case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
+    take_case(case, by=actor_for(nyc_clerk), expected_version=1)
+
+    response = signed_in(nyc_supervisor).post(f"/cases/{case.reference}/", {"take": "1", "version": 1},
+                                              HTTP_ACCEPT_LANGUAGE="en")
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "it is now assigned to nyc_clerk" in page and "Take over from nyc_clerk" in page
