@@ -1,5 +1,7 @@
 """Cases over REST: the visible cases, one case with its history and next steps, and firing a transition."""
 
+from functools import cache
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -32,9 +34,9 @@ class TransitionNotAllowed(UnprocessableRequest):
     default_code = "transition_refused"
 
 
-def _status_label(case_type: str, value: str) -> str:
-    kind = CASE_TYPES.get(case_type)
-    return kind.status_label(value) if kind else value
+def status_labels() -> dict[str, dict[str, str]]:
+    """Case type → status → label, in the active language: looked up once per page, not per row."""
+    return {code: case_type.status_labels() for code, case_type in CASE_TYPES.items()}
 
 
 _OFFICE_CODES: dict[int, str] = {}
@@ -53,13 +55,14 @@ def office_code(office_id: int) -> str:
     return code
 
 
-def case_row(row: dict) -> dict:
+def case_row(row: dict, labels: dict[str, dict[str, str]] | None = None) -> dict:
     """One case in a list, from a `values()` row: a plain function, not a ModelSerializer (DESIGN)."""
+    labels = labels if labels is not None else status_labels()
     return {
         "reference": row["reference"],
         "case_type": row["case_type"],
         "status": row["status"],
-        "status_label": _status_label(row["case_type"], row["status"]),
+        "status_label": labels.get(row["case_type"], {}).get(row["status"], row["status"]),
         "person": row["person_id"],
         "current_office": office_code(row["current_office_id"]),
         "originating_office": office_code(row["originating_office_id"]),
@@ -153,14 +156,26 @@ CASE_EXAMPLE = {
 }
 
 
-class CaseFilters(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
-    case_type = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
+@cache
+def _known(what: str) -> frozenset[str]:
+    """Every status or case type value; the registry is complete once the apps are ready."""
+    choices = status_choices() if what == "status" else case_type_choices()
+    return frozenset(value for value, _label in choices if value)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [value for value, _label in status_choices() if value]
-        self.fields["case_type"].choices = [value for value, _label in case_type_choices() if value]
+
+class CaseFilters(serializers.Serializer):
+    status = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    case_type = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+    def validate_status(self, value: str) -> str:
+        if value and value not in _known("status"):
+            raise serializers.ValidationError(f'"{value}" is not a valid choice.', code="invalid_choice")
+        return value
+
+    def validate_case_type(self, value: str) -> str:
+        if value and value not in _known("case_type"):
+            raise serializers.ValidationError(f'"{value}" is not a valid choice.', code="invalid_choice")
+        return value
 
 
 class CaseList(APIView):
@@ -191,7 +206,8 @@ class CaseList(APIView):
         rows = paginator.paginate(request, lambda limit, after: case_page(
             actor, size=limit, status=wanted.get("status", ""), case_type=wanted.get("case_type", ""), after=after,
         ))
-        return paginator.response([case_row(row) for row in rows])
+        labels = status_labels()
+        return paginator.response([case_row(row, labels) for row in rows])
 
 
 def _visible_case(reference: str) -> Case:

@@ -75,14 +75,17 @@ class CaseType:
         object.__setattr__(self, "labels", dict(self.statuses.choices))
         object.__setattr__(self, "translated_labels", {})
 
-    def status_label(self, status: str) -> str:
-        # Translated once per language: a list page asks for fifty rows' labels.
+    def status_labels(self) -> dict[str, str]:
+        """Status → label in the active language, translated once per language (list pages ask for every row)."""
         language = get_language()
         labels = self.translated_labels.get(language)
         if labels is None:
             labels = {value: str(label) for value, label in self.labels.items()}
             self.translated_labels[language] = labels
-        return labels.get(status, status)
+        return labels
+
+    def status_label(self, status: str) -> str:
+        return self.status_labels().get(status, status)
 
 
 CASE_TYPES: dict[str, CaseType] = {}
