@@ -5,10 +5,19 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from passports.mrz import PassportData, check_digit, name_field, parse_td3, td3_lines, transliterate
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _messages_in_english():
+    """The problems are translated (ja by default); these tests read the English ones."""
+    with translation.override("en"):
+        yield
+
 
 # The Doc 9303 Part 4 specimen data page: Anna Maria Eriksson, Utopia.
 SPECIMEN = PassportData(

@@ -6,9 +6,18 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from PIL import ExifTags, Image, ImageFile
 
 from passports.photos import MAX_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH, check_photo, clean_photo
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _messages_in_english():
+    """The problems are translated (ja by default); these tests read the English ones."""
+    with translation.override("en"):
+        yield
+
 
 GOOD_SIZE = (600, 771)  # 35 × 45 mm at about 435 dpi
 
