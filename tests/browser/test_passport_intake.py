@@ -1,4 +1,7 @@
-"""A passport application taken in at New York: found, photographed, checked, paid, reviewed, approved to HQ."""
+"""A passport application from intake at New York to the applicant's hands.
+
+Found, photographed, checked, paid, approved, produced at HQ, dispatched, received and handed over.
+"""
 
 from datetime import timedelta
 
@@ -9,6 +12,7 @@ from playwright.sync_api import Page, expect
 from consular.offices.models import Office
 from passports.models import ChecklistItem, PassportApplication
 from tests.browser.conftest import in_language, sign_in, sign_out
+from tests.browser.test_passport_production import produce_and_hand_over
 from tests.identity.factories import PersonFactory
 from tests.passports.factories import FAMILY_REGISTER_DATED_DAYS_BEFORE, fee_schedule, passport_photo
 
@@ -26,7 +30,7 @@ def fire_step(page: Page, transition: str, label: str) -> None:
     expect(page.get_by_role("status")).to_be_visible()
 
 
-def test_clerk_takes_in_checks_and_reviews_an_application_and_the_officer_approves_it_to_hq(staff_page: Page):
+def test_an_application_taken_in_at_new_york_is_approved_produced_at_hq_and_handed_over(staff_page: Page):
     page = staff_page
     with scopes_disabled():
         fee_schedule()
@@ -106,3 +110,7 @@ def test_clerk_takes_in_checks_and_reviews_an_application_and_the_officer_approv
             ("start_review", "nyc_clerk"),
             ("approve", "nyc_officer"),
         ]
+
+    # HQ produces and dispatches it; the New York desk receives it and hands it over.
+    sign_out(page)
+    produce_and_hand_over(page, application, "WATANABE AOI")

@@ -44,12 +44,18 @@ def approved_in_new_york() -> PassportApplication:
 
 
 def test_passport_is_produced_dispatched_received_and_handed_over(staff_page: Page):
-    page = staff_page
     with scopes_disabled():
         application = approved_in_new_york()
+    produce_and_hand_over(staff_page, application, "SATO KENJI")
+
+
+def produce_and_hand_over(page: Page, application: PassportApplication, printed_name: str) -> None:
+    """From HQ's production queue to the New York collection desk: the second half of every NYC passport."""
     reference = application.case.reference
 
     # HQ puts the approved application in a batch, marks it printed and dispatches it.
+    with scopes_disabled():
+        allow_code_reuse("hq_officer")
     sign_in(page, "hq_officer")
     page.goto("/passports/production/")
     page.get_by_label(reference).check()
@@ -59,7 +65,7 @@ def test_passport_is_produced_dispatched_received_and_handed_over(staff_page: Pa
     with scopes_disabled():
         number = Passport.unscoped.get(application=application).number
     expect(page.get_by_role("main")).to_contain_text(number)
-    expect(page.get_by_role("main")).to_contain_text("SATO KENJI")
+    expect(page.get_by_role("main")).to_contain_text(printed_name)
     page.get_by_role("button", name=ja("Mark printed")).click()
     expect(page.locator(".batch-state")).to_have_text(ja("Printed"))
     page.get_by_role("button", name=ja("Dispatch"), exact=True).click()
