@@ -1,14 +1,11 @@
 """Work queues, opening an enquiry, a case with its timeline and transitions, and failed outbox messages."""
 
-import base64
-import binascii
-import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,13 +18,13 @@ from consular.audit.actions import Action, record
 from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
+from consular.paging import PAGE_SIZE, BadCursor, keyset_page
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
 from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
 from consular.workflow.transitions import CASE_TYPES, case_type_of
 from consular.workflow.versions import StaleVersion
 
-PAGE_SIZE = 50
 PERSON_CHOICES = 100
 # Cases without a due date sort after every dated one.
 NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
@@ -47,63 +44,6 @@ RETRIERS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 
 def _may_retry(actor: Actor) -> bool:
     return actor.role in RETRIERS
-
-
-# Keyset pagination: the page after a row is "rows that sort after it", so no COUNT and no OFFSET.
-
-
-class BadCursor(ValueError):
-    pass
-
-
-def _encode_cursor(row: dict, ordering: tuple[str, ...]) -> str:
-    values = [row[field.lstrip("-")] for field in ordering]
-    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, ordering: tuple[str, ...]) -> list:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != len(ordering):
-            raise BadCursor(cursor)
-        decoded = []
-        for field, value in zip(ordering, values, strict=True):
-            name = field.lstrip("-")
-            if name == "id":
-                if not isinstance(value, int):
-                    raise BadCursor(cursor)
-            elif name.endswith("_at") or name == "due_key":
-                value = datetime.fromisoformat(value)
-            elif not isinstance(value, str):
-                raise BadCursor(cursor)
-            decoded.append(value)
-        return decoded
-    except (binascii.Error, json.JSONDecodeError, TypeError, ValueError, UnicodeDecodeError) as error:
-        raise BadCursor(cursor) from error
-
-
-def _after(ordering: tuple[str, ...], values: list) -> Q:
-    """Rows sorting strictly after `values` in `ordering`: (a > x) or (a = x and b > y) …"""
-    condition = Q(pk__in=[])
-    equal = Q()
-    for field, value in zip(ordering, values, strict=True):
-        name = field.lstrip("-")
-        lookup = "lt" if field.startswith("-") else "gt"
-        condition |= equal & Q(**{f"{name}__{lookup}": value})
-        equal &= Q(**{name: value})
-    return condition
-
-
-def _page(rows_queryset, ordering: tuple[str, ...], cursor: str) -> tuple[list[dict], str]:
-    """One page of rows and the cursor of the next page ("" on the last): a single query."""
-    if cursor:
-        rows_queryset = rows_queryset.filter(_after(ordering, _decode_cursor(cursor, ordering)))
-    rows = list(rows_queryset.order_by(*ordering)[: PAGE_SIZE + 1])
-    if len(rows) <= PAGE_SIZE:
-        return rows, ""
-    rows = rows[:PAGE_SIZE]
-    return rows, _encode_cursor(rows[-1], ordering)
 
 
 def _queue_cases(kind: str, actor: Actor):
@@ -144,7 +84,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
             cases = cases.filter(case_type=data["case_type"])
         ordering = form.ordering() if form.is_bound else QueueForm.SORTS["newest"][1]
         try:
-            rows, next_cursor = _page(cases.values(*ROW_FIELDS, "due_key"), ordering, data.get("after", ""))
+            rows, next_cursor = keyset_page(cases.values(*ROW_FIELDS, "due_key"), ordering, data.get("after", ""))
         except BadCursor:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400

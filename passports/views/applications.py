@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from babel.numbers import get_currency_precision
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,6 +22,7 @@ from consular.identity.names import PartialDate
 from consular.identity.search import likely_duplicates, search_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
+from consular.paging import BadCursor, keyset_page
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import FireForm
 from consular.workflow.models import Case
@@ -42,7 +40,6 @@ from passports.forms.applications import (
 from passports.models import ChecklistItem, Kind, PassportApplication, PassportType, Status, age_on
 from passports.transitions import CASE_TYPE
 
-PAGE_SIZE = 50
 # Applications without a due date sort after every dated one.
 NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 ROW_FIELDS = (
@@ -72,65 +69,6 @@ PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png"})
 STATUS_LABELS = dict(Status.choices)
 KIND_LABELS = dict(Kind.choices)
 TYPE_LABELS = dict(PassportType.choices)
-
-
-# ---------------------------------------------------------------------------------------
-# The queue: keyset pagination (the page after a row is "rows that sort after it"), no COUNT, no OFFSET
-# ---------------------------------------------------------------------------------------
-
-
-class BadCursor(ValueError):
-    pass
-
-
-def _encode_cursor(row: dict, ordering: tuple[str, ...]) -> str:
-    values = [row[field.lstrip("-")] for field in ordering]
-    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, ordering: tuple[str, ...]) -> list:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(values, list) or len(values) != len(ordering):
-            raise BadCursor(cursor)
-        decoded = []
-        for field, value in zip(ordering, values, strict=True):
-            name = field.lstrip("-")
-            if name == "id":
-                if not isinstance(value, int):
-                    raise BadCursor(cursor)
-            elif name in ("submitted_at", "due_key"):
-                value = datetime.fromisoformat(value)
-            elif not isinstance(value, str):
-                raise BadCursor(cursor)
-            decoded.append(value)
-        return decoded
-    except (binascii.Error, json.JSONDecodeError, TypeError, ValueError, UnicodeDecodeError) as error:
-        raise BadCursor(cursor) from error
-
-
-def _after(ordering: tuple[str, ...], values: list) -> Q:
-    """Rows sorting strictly after `values` in `ordering`: (a > x) or (a = x and b > y) …"""
-    condition = Q(pk__in=[])
-    equal = Q()
-    for field, value in zip(ordering, values, strict=True):
-        name = field.lstrip("-")
-        lookup = "lt" if field.startswith("-") else "gt"
-        condition |= equal & Q(**{f"{name}__{lookup}": value})
-        equal &= Q(**{name: value})
-    return condition
-
-
-def _page(rows_queryset, ordering: tuple[str, ...], cursor: str) -> tuple[list[dict], str]:
-    """One page of rows and the cursor of the next page ("" on the last): a single query."""
-    if cursor:
-        rows_queryset = rows_queryset.filter(_after(ordering, _decode_cursor(cursor, ordering)))
-    rows = list(rows_queryset.order_by(*ordering)[: PAGE_SIZE + 1])
-    if len(rows) <= PAGE_SIZE:
-        return rows, ""
-    rows = rows[:PAGE_SIZE]
-    return rows, _encode_cursor(rows[-1], ordering)
 
 
 def _queue_rows(actor: Actor):
@@ -176,7 +114,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
             applications = applications.filter(kind=data["kind"])
         ordering = form.ordering() if form.is_bound else ApplicationQueueForm.SORTS["newest"][1]
         try:
-            rows, next_cursor = _page(applications, ordering, data.get("after", ""))
+            rows, next_cursor = keyset_page(applications, ordering, data.get("after", ""))
         except BadCursor:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400

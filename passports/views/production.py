@@ -4,9 +4,6 @@ Each view parses its form, fetches through a scoped manager and calls one action
 `passports.actions`; nothing here writes a row itself.
 """
 
-import base64
-import binascii
-import json
 from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlencode
@@ -26,6 +23,7 @@ from consular.audit.actions import Action, record
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
+from consular.paging import PAGE_SIZE, BadCursor, keyset_page
 from consular.workflow.actions import TransitionRefused
 from consular.workflow.models import Case
 from consular.workflow.versions import StaleVersion
@@ -54,7 +52,6 @@ from passports.models import (
     Status,
 )
 
-PAGE_SIZE = 50
 # Applications without a due date sort after every dated one.
 NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 REFERENCE_PREFIX = "P-"
@@ -108,30 +105,6 @@ def _listed_persons(request: HttpRequest, actor: Actor, rows: list[dict], what: 
 
 
 # ---------------------------------------------------------------------------------------
-# Keyset pages: "rows after the last one shown", so no COUNT and no OFFSET
-# ---------------------------------------------------------------------------------------
-
-
-class BadCursor(ValueError):
-    pass
-
-
-def _encode_cursor(due_key: datetime, pk: int) -> str:
-    text = json.dumps([due_key.isoformat(), pk])
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        due_key, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(due_key, str) or not isinstance(pk, int):
-            raise BadCursor(cursor)
-        return datetime.fromisoformat(due_key), pk
-    except (binascii.Error, json.JSONDecodeError, TypeError, ValueError, UnicodeDecodeError) as error:
-        raise BadCursor(cursor) from error
-
-
-# ---------------------------------------------------------------------------------------
 # Production queue
 # ---------------------------------------------------------------------------------------
 
@@ -153,18 +126,12 @@ QUEUE_FIELDS = (
 def _queue_page(after: str) -> tuple[list[dict], str]:
     """One page of the production queue, oldest due first, and the cursor of the next page ("" on the last)."""
     queue = actions.production_queue().annotate(due_key=Coalesce("case__due_at", Value(NEVER_DUE)))
-    if after:
-        due_key, pk = _decode_cursor(after)
-        queue = queue.filter(Q(due_key__gt=due_key) | Q(due_key=due_key, id__gt=pk))
-    rows = list(queue.order_by("due_key", "id").values(*QUEUE_FIELDS, "due_key")[: PAGE_SIZE + 1])
+    rows, next_cursor = keyset_page(queue.values(*QUEUE_FIELDS, "due_key"), ("due_key", "id"), after)
     kinds, types = dict(Kind.choices), dict(PassportType.choices)
     for row in rows:
         row["kind_label"] = kinds.get(row["kind"], row["kind"])
         row["passport_type_label"] = types.get(row["passport_type"], row["passport_type"])
-    if len(rows) <= PAGE_SIZE:
-        return rows, ""
-    rows = rows[:PAGE_SIZE]
-    return rows, _encode_cursor(rows[-1]["due_key"], rows[-1]["id"])
+    return rows, next_cursor
 
 
 @require_http_methods(["GET", "POST"])
