@@ -581,12 +581,15 @@ def _detail_page(
 @require_GET
 def application_photo(request: HttpRequest, reference: str) -> FileResponse:
     """The stored photo, only for viewers who may see the case; never cached, never sniffed."""
-    acting_actor(request)
+    actor = acting_actor(request)
     application = get_object_or_404(
-        PassportApplication.objects.only("photo", "photo_content_type"), case__reference=reference
+        PassportApplication.objects.select_related("case__person"), case__reference=reference
     )
     if not application.photo:
         raise Http404(_("This application has no photo."))
+    # A face is personal data in its own right: each fetch is a read of the person, whoever scripts it.
+    record(by=actor, action=Action.READ, target=application.case.person, request=request,
+           changes={"photo": [None, application.case.reference]})
     try:
         handle = application.photo.open("rb")
     except FileNotFoundError as missing:

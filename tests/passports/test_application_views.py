@@ -551,6 +551,15 @@ def test_photo_is_streamed_privately_to_those_who_may_see_the_case(english, nyc_
         assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
 
 
+def test_every_photo_fetch_is_audited_as_a_read_of_the_person(english, nyc_clerk, application):
+    from consular.audit.models import AuditEntry
+
+    english(nyc_clerk).get(photo_url(application))
+
+    reads = AuditEntry.unscoped.filter(action="read", object_type="identity.person", changes__has_key="photo")
+    assert list(reads.values_list("username", "object_id")) == [("nyc_clerk", str(application.case.person_id))]
+
+
 def test_other_office_gets_404_for_the_photo(english, london_clerk, application):
     assert english(london_clerk).get(photo_url(application)).status_code == 404
 
