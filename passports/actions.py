@@ -26,7 +26,7 @@ from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor
-from consular.workflow.actions import TransitionRefused, fire, fire_many, open_case, touch
+from consular.workflow.actions import TransitionRefused, fire, fire_many, next_in_series, open_case, touch
 from consular.workflow.models import Case, ReferenceCounter
 from consular.workflow.versions import StaleVersion, update_if_current
 from passports import mrz
@@ -324,12 +324,6 @@ def upload_document(item: ChecklistItem, *, by: Actor, data: bytes, expected_ver
     return item
 
 
-def _next_in_series(series: str) -> int:
-    ReferenceCounter.objects.get_or_create(series=series)
-    ReferenceCounter.objects.filter(series=series).update(last=F("last") + 1)
-    return ReferenceCounter.objects.values_list("last", flat=True).get(series=series)
-
-
 @transaction.atomic
 def record_payment(
     application: PassportApplication, *, by: Actor, amount: int, currency: str, expected_version: int
@@ -348,7 +342,7 @@ def record_payment(
                                % {"due": format_money(application.fee_amount, application.fee_currency)}})
     office = by.office
     series = f"R-{office.local_today().year}-{office.code}"
-    receipt = f"{series}-{_next_in_series(series):06d}"
+    receipt = f"{series}-{next_in_series(series):06d}"
     now = timezone.now()
     update_if_current(application, expected_version, paid_amount=amount, paid_currency=currency, paid_at=now,
                       receipt_number=receipt, received_by=by.name)
@@ -471,7 +465,7 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
     office = by.office
     series = f"B-{office.local_today().year}"
     batch = ProductionBatch.unscoped.create(
-        reference=f"{series}-{_next_in_series(series):06d}", created_by=by.name, size=len(applications)
+        reference=f"{series}-{next_in_series(series):06d}", created_by=by.name, size=len(applications)
     )
     issued_on = office.local_today()
     pages, documents, passports = [], [], []
@@ -560,17 +554,32 @@ def dispatch_batch(batch: ProductionBatch, *, by: Actor, expected_version: int) 
     return batch
 
 
-def _invalidate(document: IdentityDocument, status: str, reason: str, *, by: Actor, note: str = "") -> None:
-    """Document status, passport status history and the border feed, together."""
+def _set_document_status(
+    document: IdentityDocument, status: str, *, by: Actor, note: str, passport: Passport | None = None
+) -> str:
+    """Document status, the passport's status history and the audit entry, together; returns the old status.
+
+    Not identity.actions.change_document_status: a loss is reported at any mission, and
+    production and lapse act for offices that need not see the holder.
+    """
     before = document.status
     IdentityDocument.unscoped.filter(pk=document.pk).update(
         status=status, version=F("version") + 1, updated_at=timezone.now()
     )
     document.status = status
-    passport = Passport.unscoped.filter(document=document).first()
+    passport = passport or Passport.unscoped.filter(document=document).first()
     if passport is not None:
         PassportStatusChange.objects.create(passport=passport, from_status=before, to_status=status, by=by.name,
                                             office_code=by.office.code, reason=note[:300])
+    record(by=by, action=Action.UPDATE, target=document, changes={"status": [before, status]})
+    return before
+
+
+def _invalidate(
+    document: IdentityDocument, status: str, reason: str, *, by: Actor, note: str = "", passport: Passport | None = None
+) -> None:
+    """A document that must no longer be accepted: its status, and our own passports into the border feed."""
+    before = _set_document_status(document, status, by=by, note=note, passport=passport)
     if document.issuing_state == ISSUING_STATE and before in (IdentityDocument.Status.VALID,
                                                                IdentityDocument.Status.PENDING,
                                                                IdentityDocument.Status.EXPIRED):
@@ -579,7 +588,6 @@ def _invalidate(document: IdentityDocument, status: str, reason: str, *, by: Act
         ReferenceCounter.objects.get_or_create(series=INVALIDATION_FEED)
         ReferenceCounter.objects.select_for_update().get(series=INVALIDATION_FEED)
         Invalidation.objects.create(number=document.number, issuing_state=document.issuing_state, reason=reason)
-    record(by=by, action=Action.UPDATE, target=document, changes={"status": [before, status]})
 
 
 @transaction.atomic
@@ -595,7 +603,7 @@ def cancel_batch(batch: ProductionBatch, *, by: Actor, expected_version: int, re
     update_if_current(batch, expected_version, state=ProductionBatch.State.CANCELLED)
     for passport in Passport.unscoped.filter(batch=batch).select_related("document"):
         _invalidate(passport.document, IdentityDocument.Status.CANCELLED, Invalidation.Reason.CANCELLED, by=by,
-                    note=f"batch {batch.reference} cancelled: {reason}")
+                    note=f"batch {batch.reference} cancelled: {reason}", passport=passport)
     fire_many(_batch_cases(batch), "return_to_queue", by=by, note=reason, related=GUARDED_RELATIONS)
     PassportApplication.unscoped.filter(batch=batch).update(batch=None)
     record(by=by, action=Action.UPDATE, target=batch,
@@ -636,15 +644,8 @@ def collect_passport(
     if previous is not None and previous.status in (IdentityDocument.Status.VALID, IdentityDocument.Status.EXPIRED):
         _invalidate(previous, IdentityDocument.Status.CANCELLED, Invalidation.Reason.CANCELLED, by=by,
                     note=f"replaced by {passport.number}")
-    document = passport.document
-    IdentityDocument.unscoped.filter(pk=document.pk).update(
-        status=IdentityDocument.Status.VALID, version=F("version") + 1, updated_at=now
-    )
-    PassportStatusChange.objects.create(passport=passport, from_status=document.status,
-                                        to_status=IdentityDocument.Status.VALID, by=by.name,
-                                        office_code=by.office.code, reason="handed over")
-    record(by=by, action=Action.UPDATE, target=document, changes={"status": [document.status, "valid"]})
-    document.status = IdentityDocument.Status.VALID
+    _set_document_status(passport.document, IdentityDocument.Status.VALID, by=by, note="handed over",
+                         passport=passport)
     return passport
 
 
@@ -666,7 +667,7 @@ def lapse_uncollected_passports(today: date | None = None) -> int:
             fire(application.case, "lapse", by=system, expected_version=application.case.version,
                  note=f"{passport.number} not collected by {day.isoformat()}")
             _invalidate(passport.document, IdentityDocument.Status.CANCELLED, Invalidation.Reason.LAPSED, by=system,
-                        note="not collected within 6 months of issue")
+                        note="not collected within 6 months of issue", passport=passport)
         lapsed += 1
     return lapsed
 

@@ -1,4 +1,3 @@
-import base64
 from collections.abc import Callable
 from datetime import datetime
 
@@ -8,6 +7,8 @@ from rest_framework.pagination import CursorPagination as BaseCursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from consular.paging import BadCursor, decode_cursor, encode_cursor
 
 
 class CursorPagination(BaseCursorPagination):
@@ -23,15 +24,16 @@ class KeysetPagination:
 
     For the hottest lists (office systems polling their cases). DRF's CursorPagination
     gives previous links and any ordering, at several times the Python cost per request;
-    this one encodes the last row's (timestamp, id) in the `next` link and reads the rows
-    after it through the matching descending index.
+    this one encodes the last row's (timestamp, id) in the `next` link (consular.paging's
+    cursor, as the staff queues use) and reads the rows after it through the matching
+    descending index.
     """
 
     page_size = 50
     max_page_size = 200
 
     def __init__(self, time_field: str) -> None:
-        self.time_field = time_field
+        self.ordering = (f"-{time_field}", "-id")
         self.next_link: str | None = None
 
     def paginate(self, request: Request, fetch: Callable[[int, tuple[datetime, int] | None], list[dict]]) -> list[dict]:
@@ -40,10 +42,7 @@ class KeysetPagination:
         rows = fetch(size + 1, self._decode(request.query_params.get("cursor")))
         if len(rows) > size:
             rows = rows[:size]
-            last = rows[-1]
-            self.next_link = replace_query_param(
-                request.build_absolute_uri(), "cursor", self._encode(last[self.time_field], last["id"])
-            )
+            self.next_link = replace_query_param(request.build_absolute_uri(), "cursor", self._encode(rows[-1]))
         return rows
 
     def response(self, results: list[dict]) -> Response:
@@ -56,20 +55,16 @@ class KeysetPagination:
             return self.page_size
         return min(max(size, 1), self.max_page_size)
 
-    @staticmethod
-    def _encode(moment: datetime, pk: int) -> str:
-        return base64.urlsafe_b64encode(f"{moment.isoformat()}|{pk}".encode()).decode().rstrip("=")
+    def _encode(self, row: dict) -> str:
+        return encode_cursor(row, self.ordering)
 
-    @staticmethod
-    def _decode(cursor: str | None) -> tuple[datetime, int] | None:
+    def _decode(self, cursor: str | None) -> tuple[datetime, int] | None:
         if not cursor:
             return None
         try:
-            text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            moment, pk = text.split("|")
-            parsed = datetime.fromisoformat(moment)
-            if parsed.tzinfo is None:
-                raise ValueError("naive time")
-            return parsed, int(pk)
-        except ValueError as invalid:
+            moment, pk = decode_cursor(cursor, self.ordering)
+        except BadCursor as invalid:
             raise NotFound(_("Invalid cursor.")) from invalid
+        if not isinstance(moment, datetime) or not isinstance(pk, int):
+            raise NotFound(_("Invalid cursor."))
+        return moment, pk

@@ -46,17 +46,21 @@ def record_heartbeat(*, worker: str) -> WorkerHeartbeat:
 
 
 def next_reference(case_type: CaseType, office: Office) -> str:
-    """`E-2026-NYC-000123`: unique per series; a rolled-back case may leave a gap, never a duplicate.
-
-    The counter row is bumped with a single UPDATE, which holds its row lock until the
-    surrounding transaction ends, so concurrent openers in one series queue on it.
-    """
+    """`E-2026-NYC-000123`: unique per series; a rolled-back case may leave a gap, never a duplicate."""
     year = office.local_today().year
     series = f"{case_type.reference_prefix}-{year}-{office.code}"
+    return f"{series}-{next_in_series(series):06d}"
+
+
+def next_in_series(series: str) -> int:
+    """The next number of a counter (case references, receipts, batches): gaps possible, duplicates never.
+
+    The counter row is bumped with a single UPDATE, which holds its row lock until the
+    surrounding transaction ends, so concurrent callers in one series queue on it.
+    """
     ReferenceCounter.objects.get_or_create(series=series)
     ReferenceCounter.objects.filter(series=series).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(series=series)
-    return f"{series}-{number:06d}"
+    return ReferenceCounter.objects.values_list("last", flat=True).get(series=series)
 
 
 @transaction.atomic
@@ -131,12 +135,7 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
         raise TransitionRefused(reason)
     from_status, from_office = stored.status, stored.current_office
     to_office = transition.hand_over_to(stored, by) if transition.hand_over_to else from_office
-    changes = {
-        "status": transition.target, "current_office": to_office, "updated_at": timezone.now(),
-        "due_at": sla.due_for(case_type, transition.target, to_office, closes=transition.closes),
-    }
-    if transition.closes:
-        changes["closed_at"] = timezone.now()
+    changes = _moved(case_type, transition, to_office, timezone.now())
     if to_office != from_office:
         changes["assignee"] = None  # the assignee belongs to the office that hands the case over
     update_if_current(case, expected_version, **changes)
@@ -148,6 +147,17 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
     )
     _write_outbox(case, event, transition.messages)
     return event
+
+
+def _moved(case_type: CaseType, transition: Transition, to_office: Office, now) -> dict:
+    """The case fields a transition sets, for fire() and fire_many() alike."""
+    changes = {
+        "status": transition.target, "current_office": to_office, "updated_at": now,
+        "due_at": sla.due_for(case_type, transition.target, to_office, closes=transition.closes),
+    }
+    if transition.closes:
+        changes["closed_at"] = now
+    return changes
 
 
 @transaction.atomic
@@ -189,12 +199,7 @@ def fire_many(
     events: list[CaseEvent] = []
     for (from_pk, to_pk), members in groups.items():
         to_office = destinations[to_pk]
-        changes = {
-            "status": transition.target, "current_office": to_office, "updated_at": now, "version": F("version") + 1,
-            "due_at": sla.due_for(case_type, transition.target, to_office, closes=transition.closes),
-        }
-        if transition.closes:
-            changes["closed_at"] = now
+        changes = _moved(case_type, transition, to_office, now) | {"version": F("version") + 1}
         if from_pk != to_pk:
             changes["assignee"] = None
             CaseAccess.objects.bulk_create([CaseAccess(case=case, office=to_office) for case in members],
