@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 
 PAGE_SIZE = 50
+# Rows with no due date sort after every dated one (Coalesce("due_at", Value(NEVER_DUE))).
+NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class BadCursor(ValueError):

@@ -46,8 +46,9 @@ def photo_accepted(case):
     application = case.passport_application
     if not application.photo:
         return _("There is no photo.")
-    photo_item = application.checklist_items.filter(code=ChecklistItem.Code.PHOTO).first()
-    if photo_item is not None and not photo_item.verified:
+    # .all(), not a filter: pages prefetch the checklist, and this reads it from there.
+    photo_items = [item for item in application.checklist_items.all() if item.code == ChecklistItem.Code.PHOTO]
+    if photo_items and not photo_items[0].verified:
         return _("The photo has not been checked against the applicant.")
     return None
 

@@ -1,6 +1,5 @@
 """Work queues, opening an enquiry, a case with its timeline and transitions, and failed outbox messages."""
 
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from consular.audit.actions import Action, record
 from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
-from consular.paging import PAGE_SIZE, BadCursor, keyset_page
+from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
 from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
@@ -26,8 +25,6 @@ from consular.workflow.transitions import CASE_TYPES, case_type_of
 from consular.workflow.versions import StaleVersion
 
 PERSON_CHOICES = 100
-# Cases without a due date sort after every dated one.
-NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 ROW_FIELDS = (
     "id", "reference", "case_type", "status", "submitted_at", "due_at", "closed_at", "person_id",
     "person__family_name", "person__given_names", "current_office__code", "originating_office__code",

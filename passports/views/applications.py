@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from babel.numbers import get_currency_precision
 from django.contrib import messages
@@ -22,7 +21,7 @@ from consular.identity.names import PartialDate
 from consular.identity.search import likely_duplicates, search_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
-from consular.paging import BadCursor, keyset_page
+from consular.paging import NEVER_DUE, BadCursor, keyset_page
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import FireForm
 from consular.workflow.models import Case
@@ -40,8 +39,6 @@ from passports.forms.applications import (
 from passports.models import ChecklistItem, Kind, PassportApplication, PassportType, Status, age_on
 from passports.transitions import CASE_TYPE
 
-# Applications without a due date sort after every dated one.
-NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 ROW_FIELDS = (
     "id",
     "reference",
@@ -345,7 +342,8 @@ def _applicant_search(request: HttpRequest, actor: Actor) -> HttpResponse:
 def _visible_application(reference: str) -> PassportApplication:
     # PassportApplication.objects is scoped to the offices that hold or held the case: else 404.
     return get_object_or_404(
-        PassportApplication.objects.select_related(
+        # The checklist is read by the page and by the approval guards: fetched once for both.
+        PassportApplication.objects.prefetch_related("checklist_items").select_related(
             "case",
             "case__person",
             "case__current_office",

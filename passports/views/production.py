@@ -4,7 +4,6 @@ Each view parses its form, fetches through a scoped manager and calls one action
 `passports.actions`; nothing here writes a row itself.
 """
 
-from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ from consular.audit.actions import Action, record
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
-from consular.paging import PAGE_SIZE, BadCursor, keyset_page
+from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page
 from consular.workflow.actions import TransitionRefused
 from consular.workflow.models import Case
 from consular.workflow.versions import StaleVersion
@@ -51,9 +50,8 @@ from passports.models import (
     ProductionBatch,
     Status,
 )
+from passports.views.applications import _visible_application
 
-# Applications without a due date sort after every dated one.
-NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 REFERENCE_PREFIX = "P-"
 
 
@@ -537,16 +535,6 @@ def collection_desk(request: HttpRequest) -> HttpResponse:
         "filtered": bool(data.get("q")),
     }
     return render(request, "passports/collection_desk.html", context, status=status)
-
-
-def _visible_application(reference: str) -> PassportApplication:
-    # PassportApplication.objects is scoped to the offices that hold or held the case: else 404.
-    return get_object_or_404(
-        PassportApplication.objects.select_related(
-            "case", "case__person", "case__current_office", "collecting_office", "previous_passport"
-        ),
-        case__reference=reference,
-    )
 
 
 @require_http_methods(["GET", "POST"])
