@@ -39,15 +39,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consular.api.conditional import require_if_match
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CursorPagination
-from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, PreconditionRequired, problem
+from consular.api.problems import PreconditionFailed
 from consular.audit.actions import Action, record
 from consular.identity import actions as identity_actions
-from consular.identity.api import NewPerson, duplicate_data
+from consular.identity.api import NewPerson, duplicates_conflict
 from consular.identity.models import IdentityDocument, Person
-from consular.identity.names import PartialDate
-from consular.identity.search import likely_duplicates
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
@@ -77,9 +76,8 @@ from passports.models import (
     PassportApplication,
     PassportType,
     ReplacementReason,
-    Status,
 )
-from passports.transitions import CASE_TYPE
+from passports.transitions import CASE_TYPE, PASSPORT
 
 INVALIDATED_PAGE_SIZE = 500
 INVALIDATED_MAX_PAGE_SIZE = 1000
@@ -114,12 +112,7 @@ def application_etag(application: PassportApplication) -> str:
 
 def expected_versions(request, application: PassportApplication) -> tuple[int, int]:
     """(application version, case version) the client read, from If-Match; it must be the current ETag."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired()
-    tags = [tag.strip() for tag in header.split(",")]
-    if "*" not in tags and application_etag(application) not in tags:
-        raise PreconditionFailed()
+    require_if_match(request, application_etag(application))
     return application.version, application.case.version
 
 
@@ -146,16 +139,13 @@ def list_values() -> dict:
     }
 
 
-def _status_label(value: str) -> str:
-    return str(Status(value).label) if value in Status.values else value
-
-
-def application_row(row: dict) -> dict:
+def application_row(row: dict, labels: dict[str, str] | None = None) -> dict:
     """One application in the change list, from a `values()` row of its case (office codes joined: tiny table)."""
+    labels = labels if labels is not None else PASSPORT.status_labels()
     return {
         "reference": row["reference"],
         "status": row["status"],
-        "status_label": _status_label(row["status"]),
+        "status_label": labels.get(row["status"], row["status"]),
         "person": row["person"],
         "kind": row["kind"],
         "passport_type": row["passport_type"],
@@ -258,7 +248,8 @@ def application_data(application: PassportApplication, actor: Actor) -> dict:
 
 def _visible_application(reference: str, *, for_update: bool = False) -> PassportApplication:
     # PassportApplication.objects is scoped to the caller's office: another office's application is a 404.
-    applications = PassportApplication.objects.select_related(
+    # The checklist is read by the response and by the approval guards: fetched once for both.
+    applications = PassportApplication.objects.prefetch_related("checklist_items").select_related(
         "case",
         "case__person",
         "case__current_office",
@@ -451,7 +442,8 @@ class ApplicationList(APIView):
         paginator = self.pagination_class()
         paginator.ordering = ("updated_at", "id")
         page = paginator.paginate_queryset(cases.values(*CASE_FIELDS, **list_values()), request, view=self)
-        return paginator.get_paginated_response([application_row(row) for row in page])
+        labels = PASSPORT.status_labels()
+        return paginator.get_paginated_response([application_row(row, labels) for row in page])
 
     @extend_schema(
         summary="Submit a passport application",
@@ -603,25 +595,11 @@ class ApplicationList(APIView):
     @staticmethod
     def _duplicates(new_person: dict, actor: Actor) -> Response | None:
         """409 listing likely duplicates of `new_person`, as POST /api/v1/persons/ answers; None when there are none."""
-        duplicates = likely_duplicates(
-            actor=actor,
-            family_name=new_person["family_name"],
-            given_names=new_person["given_names"],
-            family_name_reading=new_person["family_name_reading"],
-            given_names_reading=new_person["given_names_reading"],
-            date_of_birth=PartialDate(new_person["birth_year"], new_person["birth_month"], new_person["birth_day"]),
-            nationality=str(new_person["nationalities"][0]),
-        )
-        if not duplicates:
-            return None
-        body = problem(
-            409,
-            'Likely duplicates exist. Use one of them as "person", or send again with '
+        return duplicates_conflict(
+            new_person, actor=actor,
+            detail='Likely duplicates exist. Use one of them as "person", or send again with '
             '"new_person": {…, "confirm_new": true}.',
-            "likely_duplicates",
         )
-        body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
-        return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
 
 
 class ApplicationDetail(APIView):

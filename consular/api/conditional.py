@@ -9,14 +9,17 @@ def etag_for(instance: models.Model) -> str:
     return f'"{instance.pk}-{instance.version}"'
 
 
-def expected_version(request, instance: models.Model) -> int:
-    """The version the client read, from If-Match; it must be the current one."""
+def require_if_match(request, current_etag: str) -> None:
+    """If-Match must be present (else 428) and name the current ETag or `*` (else 412)."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
     tags = [tag.strip() for tag in header.split(",")]
-    if "*" in tags:
-        return instance.version
-    if etag_for(instance) not in tags:
+    if "*" not in tags and current_etag not in tags:
         raise PreconditionFailed()
+
+
+def expected_version(request, instance: models.Model) -> int:
+    """The version the client read, from If-Match; it must be the current one."""
+    require_if_match(request, etag_for(instance))
     return instance.version

@@ -193,23 +193,12 @@ class PersonList(APIView):
         fields = dict(serializer.validated_data)
         confirm_new = fields.pop("confirm_new")
         if not confirm_new:
-            duplicates = likely_duplicates(
-                actor=actor,
-                family_name=fields["family_name"],
-                given_names=fields["given_names"],
-                family_name_reading=fields["family_name_reading"],
-                given_names_reading=fields["given_names_reading"],
-                date_of_birth=PartialDate(fields["birth_year"], fields["birth_month"], fields["birth_day"]),
-                nationality=str(fields["nationalities"][0]),
+            conflict = duplicates_conflict(
+                fields, actor=actor,
+                detail='Likely duplicates exist. Use one of them, or send again with "confirm_new": true.',
             )
-            if duplicates:
-                body = problem(
-                    409,
-                    'Likely duplicates exist. Use one of them, or send again with "confirm_new": true.',
-                    "likely_duplicates",
-                )
-                body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
-                return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
+            if conflict is not None:
+                return conflict
         try:
             person = actions.create_person(by=actor, **fields)
         except ModelValidationError as error:
@@ -219,6 +208,27 @@ class PersonList(APIView):
             status=status.HTTP_201_CREATED,
             headers={"ETag": etag_for(person), "Location": request.build_absolute_uri(f"{person.pk}/")},
         )
+
+
+def duplicates_conflict(fields: dict, *, actor, detail: str) -> Response | None:
+    """A 409 problem listing the likely duplicates of a new person's `fields`; None when there are none.
+
+    Every API that records a person (persons, passport applications) answers this way.
+    """
+    duplicates = likely_duplicates(
+        actor=actor,
+        family_name=fields["family_name"],
+        given_names=fields["given_names"],
+        family_name_reading=fields["family_name_reading"],
+        given_names_reading=fields["given_names_reading"],
+        date_of_birth=PartialDate(fields["birth_year"], fields["birth_month"], fields["birth_day"]),
+        nationality=str(fields["nationalities"][0]),
+    )
+    if not duplicates:
+        return None
+    body = problem(409, detail, "likely_duplicates")
+    body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
+    return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
 
 
 class PersonDetail(APIView):

@@ -363,6 +363,8 @@ def write_bodies() -> list[tuple[str, dict]]:
         ("documents/", {"item": "family_register", "file": b64(PDF)}),
         ("transitions/", {"transition": "start_review"}),
         ("collection/", {"identity_evidence": "Driving licence 1234"}),
+        ("checklist/photo/verification/", {}),
+        ("payment/", {"amount": 16_000, "currency": "JPY"}),
     ]
 
 
@@ -693,7 +695,7 @@ def test_the_schema_describes_every_passport_endpoint_with_examples(osaka_api):
     create = paths["/api/v1/passports/applications/"]["post"]
     assert {"201", "400", "409"} <= set(create["responses"])
     assert create["requestBody"]["content"]["application/json"]["examples"]
-    for path in ("documents", "transitions", "collection"):
+    for path in ("documents", "transitions", "collection", "checklist/{code}/verification", "payment"):
         operation = paths[f"/api/v1/passports/applications/{{reference}}/{path}/"]["post"]
         headers = {p["name"]: p["required"] for p in operation["parameters"] if p["in"] == "header"}
         assert headers == {"Idempotency-Key": True, "If-Match": True}
@@ -771,3 +773,41 @@ def test_another_offices_checklist_and_payment_are_404(osaka_api, nyc_applicatio
     for path in ("checklist/photo/verification/", "payment/"):
         response = post(osaka_api, f"{detail(reference)}{path}", {"amount": 1, "currency": "USD"}, if_match="*")
         assert_problem(response, 404)
+    nyc_application.refresh_from_db()
+    assert nyc_application.version == 1 and not nyc_application.is_paid
+
+
+def test_a_write_on_an_application_now_held_by_hq_is_a_403_and_saves_nothing(
+    osaka_api, osaka_actor, osaka_application
+):
+    reference = osaka_application.case.reference
+    fire_over_api(osaka_api, reference, "start_review")
+    complete_checklist(osaka_application, osaka_actor)
+    assert fire_over_api(osaka_api, reference, "approve").status_code == 200
+    before = etag(osaka_api, reference)
+
+    response = post(osaka_api, f"{detail(reference)}documents/", {"item": "family_register", "file": b64(PDF)},
+                    if_match=before)
+
+    assert_problem(response, 403)
+    assert etag(osaka_api, reference) == before
+    assert not osaka_application.checklist_items.exclude(upload="").exists()
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("transitions/", {"note": "no step named"}, "transition"),
+    ("transitions/", {"transition": "start_review", "note": "x" * 5000}, "note"),
+    ("payment/", {"amount": -1, "currency": "JPY"}, "amount"),
+    ("payment/", {"amount": 16_000, "currency": "yen"}, "currency"),
+    ("checklist/family_register/verification/", {"document_dated": "soon"}, "document_dated"),
+])
+def test_a_malformed_write_body_is_a_400_naming_the_field_and_saves_nothing(
+    osaka_api, osaka_application, path, body, field
+):
+    reference = osaka_application.case.reference
+    before = etag(osaka_api, reference)
+
+    response = post(osaka_api, f"{detail(reference)}{path}", body, if_match=before)
+
+    assert field in [error["field"] for error in assert_problem(response, 400)["errors"]]
+    assert etag(osaka_api, reference) == before
