@@ -13,6 +13,7 @@ import json
 from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 PAGE_SIZE = 50
 # Rows with no due date sort after every dated one (Coalesce("due_at", Value(NEVER_DUE))).
@@ -74,3 +75,14 @@ def keyset_page(rows: QuerySet, ordering: tuple[str, ...], cursor: str, size: in
         return page, ""
     page = page[:size]
     return page, encode_cursor(page[-1], ordering)
+
+
+def page_links(query: QueryDict, cursor_param: str, next_cursor: str) -> tuple[str, str]:
+    """The query strings of the first page and of the next one ("" on the last) for includes/pagination.html."""
+    query = query.copy()
+    query.pop(cursor_param, None)
+    first_query = query.urlencode()
+    if not next_cursor:
+        return first_query, ""
+    query[cursor_param] = next_cursor
+    return first_query, query.urlencode()

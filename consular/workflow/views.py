@@ -17,7 +17,7 @@ from consular.audit.actions import Action, record
 from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
-from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page
+from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_links
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
 from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
@@ -90,12 +90,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
             # Names are personal data: one entry per page says who saw which persons listed.
             record(by=actor, action=Action.READ, request=request, object_repr=f"case queue: {kind}",
                    changes={"persons": " ".join(sorted({str(row["person_id"]) for row in rows}))})
-    query = request.GET.copy()
-    query.pop("after", None)
-    first_query, next_query = query.urlencode(), ""
-    if next_cursor:
-        query["after"] = next_cursor
-        next_query = query.urlencode()
+    first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
         "form": form, "rows": rows, "kind": kind, "title": QUEUES[kind], "queues": QUEUES,
         "first_query": first_query, "next_query": next_query, "page_size": PAGE_SIZE,

@@ -21,7 +21,7 @@ from consular.identity.names import PartialDate
 from consular.identity.search import likely_duplicates, search_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
-from consular.paging import NEVER_DUE, BadCursor, keyset_page
+from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import FireForm
 from consular.workflow.models import Case
@@ -125,12 +125,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
                 object_repr="passport queue",
                 changes={"persons": " ".join(sorted({str(row["person_pk"]) for row in rows}))},
             )
-    query = request.GET.copy()
-    query.pop("after", None)
-    first_query, next_query = query.urlencode(), ""
-    if next_cursor:
-        query["after"] = next_cursor
-        next_query = query.urlencode()
+    first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
         "form": form,
         "rows": rows,

@@ -5,7 +5,6 @@ Each view parses its form, fetches through a scoped manager and calls one action
 """
 
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,7 @@ from consular.audit.actions import Action, record
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
-from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page
+from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_links
 from consular.workflow.actions import TransitionRefused
 from consular.workflow.models import Case
 from consular.workflow.versions import StaleVersion
@@ -249,25 +248,25 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     batches = ProductionBatch.objects.all()
     if state in states:
         batches = batches.filter(state=state)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        batches = batches.filter(pk__lt=int(before))
-    rows = list(batches.order_by("-pk").values(*BATCH_FIELDS)[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    status = 200
+    try:
+        rows, next_cursor = keyset_page(batches.values(*BATCH_FIELDS), ("-id",), request.GET.get("after", ""))
+    except BadCursor:
+        rows, next_cursor, status = [], "", 400
     for row in rows:
         row["state_label"] = states[row["state"]]
-    query = {"state": state} if state in states else {}
+    first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
         "rows": rows,
         "states": ProductionBatch.State.choices,
         "state": state if state in states else "",
-        "next_query": urlencode(query | {"before": rows[-1]["id"]}) if more else "",
-        "first_query": urlencode(query),
-        "first_page": not before,
+        "next_query": next_query,
+        "first_query": first_query,
+        "first_page": not request.GET.get("after"),
+        "bad_cursor": status == 400,
         "may_produce": _may_produce(actor),
     }
-    return render(request, "passports/batch_list.html", context)
+    return render(request, "passports/batch_list.html", context, status=status)
 
 
 BATCH_STEPS = {

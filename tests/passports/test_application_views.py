@@ -567,3 +567,38 @@ def test_other_office_gets_404_for_the_photo(english, london_clerk, application)
 def test_application_without_a_photo_has_no_photo_page(english, nyc_clerk, clerk, applicant):
     application = submit(clerk, applicant, photo=None)
     assert english(nyc_clerk).get(photo_url(application)).status_code == 404
+
+
+def test_a_checklist_item_of_another_application_is_a_400_and_saves_nothing(
+    english, nyc_clerk, clerk, applicant, application
+):
+    other = submit(clerk, applicant)
+    foreign = item(other, ChecklistItem.Code.APPLICATION_FORM)
+
+    response = english(nyc_clerk).post(detail(application), verify_post(foreign, application.version))
+
+    assert response.status_code == 400
+    foreign.refresh_from_db()
+    assert not foreign.verified
+
+
+def test_an_unknown_form_is_a_400_and_saves_nothing(english, nyc_clerk, application):
+    response = english(nyc_clerk).post(detail(application), {"form": "teleport", "version": application.version})
+
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.version == 1
+
+
+def test_hq_cannot_verify_or_pay_on_a_mission_s_application_and_nothing_is_saved(english, hq_officer, application):
+    target = item(application, ChecklistItem.Code.APPLICATION_FORM)
+    client = english(hq_officer)
+
+    verify = client.post(detail(application), verify_post(target, application.version))
+    pay = client.post(detail(application), {"form": "payment", "payment-amount": "106.67",
+                                            "payment-version": application.version})
+
+    assert (verify.status_code, pay.status_code) == (403, 403)
+    application.refresh_from_db()
+    target.refresh_from_db()
+    assert not target.verified and not application.is_paid and application.version == 1

@@ -665,3 +665,26 @@ def test_another_office_cannot_read_a_loss_report_confirmation(english, london_c
     english(nyc_clerk).post(LOST, lost())
     report = LossReport.unscoped.get()
     assert english(london_clerk).get(LOST, {"report": report.pk}).status_code == 404
+
+
+def test_batch_list_pages_after_the_last_batch_and_filters_by_state(english, hq_officer, hq, fees):
+    ProductionBatch.unscoped.bulk_create(
+        ProductionBatch(reference=f"B-2026-{n:06d}", created_by="hq_officer", size=0,
+                        state="printed" if n % 2 else "created")
+        for n in range(1, 56)
+    )
+    client = english(hq_officer)
+
+    first = client.get(BATCHES)
+    second = client.get(f"{BATCHES}?{first.context['next_query']}")
+    printed_only = client.get(BATCHES, {"state": "printed"})
+
+    shown = [row["reference"] for row in first.context["rows"] + second.context["rows"]]
+    assert len(shown) == 55 == len(set(shown)) and second.context["next_query"] == ""
+    assert {row["state"] for row in printed_only.context["rows"]} == {"printed"}
+
+
+def test_a_garbled_batch_page_link_is_a_clear_400(english, hq_officer, fees):
+    response = english(hq_officer).get(BATCHES, {"after": "%%%"})
+
+    assert response.status_code == 400 and "not valid any more" in response.text
