@@ -46,13 +46,18 @@ def record(
     return entry
 
 
+def record_listing(*, by: Actor, request: HttpRequest, what: str, person_ids) -> None:
+    """A list page showed persons' names: one READ entry per page says who saw which persons."""
+    person_ids = sorted({str(pk) for pk in person_ids})
+    if person_ids:
+        record(by=by, action=Action.READ, request=request, object_repr=what, changes={"persons": " ".join(person_ids)})
+
+
 def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value changed, as JSON-safe strings."""
     fields = list(old) + [field for field in new if field not in old]
     return {
-        field: [_plain(old.get(field)), _plain(new.get(field))]
-        for field in fields
-        if old.get(field) != new.get(field)
+        field: [_plain(old.get(field)), _plain(new.get(field))] for field in fields if old.get(field) != new.get(field)
     }
 
 

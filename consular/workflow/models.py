@@ -71,6 +71,17 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def timeline(self) -> list[dict]:
+        """The events, oldest first, with their status labels: what workflow/includes/timeline.html shows."""
+        from consular.workflow.transitions import case_type_of
+
+        case_type = case_type_of(self)
+        return [
+            {"event": event, "from_label": case_type.status_label(event.from_status) if event.from_status else "",
+             "to_label": case_type.status_label(event.to_status)}
+            for event in self.events.select_related("from_office", "to_office")
+        ]
+
 
 class CaseAccess(models.Model):
     """An office that has held the case keeps reading it after handing it over."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, record, record_listing
 from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
@@ -86,10 +86,8 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400
         rows = [_labelled(row) for row in rows]
-        if rows:
-            # Names are personal data: one entry per page says who saw which persons listed.
-            record(by=actor, action=Action.READ, request=request, object_repr=f"case queue: {kind}",
-                   changes={"persons": " ".join(sorted({str(row["person_id"]) for row in rows}))})
+        record_listing(by=actor, request=request, what=f"case queue: {kind}",
+                       person_ids=(row["person_id"] for row in rows))
     first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
         "form": form, "rows": rows, "kind": kind, "title": QUEUES[kind], "queues": QUEUES,
@@ -229,11 +227,7 @@ def _detail_page(request: HttpRequest, actor: Actor, case: Case, *, problem: str
         "case_type": case_type,
         "status_label": case_type.status_label(case.status),
         "person": case.person,
-        "events": [
-            {"event": event, "from_label": case_type.status_label(event.from_status) if event.from_status else "",
-             "to_label": case_type.status_label(event.to_status)}
-            for event in case.events.select_related("from_office", "to_office")
-        ],
+        "events": case.timeline(),
         "options": options,
         "kept_transition": kept_transition,
         "kept_note": kept_note,

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, record, record_listing
 from consular.identity.models import IdentityDocument, Person
 from consular.identity.names import PartialDate
 from consular.identity.search import likely_duplicates, search_persons
@@ -116,15 +116,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400
         rows = [_labelled(row) for row in rows]
-        if rows:
-            # Names are personal data: one entry per page says who saw which persons listed.
-            record(
-                by=actor,
-                action=Action.READ,
-                request=request,
-                object_repr="passport queue",
-                changes={"persons": " ".join(sorted({str(row["person_pk"]) for row in rows}))},
-            )
+        record_listing(by=actor, request=request, what="passport queue", person_ids=(row["person_pk"] for row in rows))
     first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
         "form": form,
@@ -558,14 +550,7 @@ def _detail_page(
         "posted": posted.name,
         "problem": problem,
         "stale": stale,
-        "events": [
-            {
-                "event": event,
-                "from_label": case_type.status_label(event.from_status) if event.from_status else "",
-                "to_label": case_type.status_label(event.to_status),
-            }
-            for event in case.events.select_related("from_office", "to_office")
-        ],
+        "events": case.timeline(),
         "passport": passport,
     }
     return render(request, "passports/application_detail.html", context, status=status)

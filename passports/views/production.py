@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, record, record_listing
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
@@ -87,18 +87,6 @@ def _add_action_errors(form, error: ValidationError, fields: dict[str, str] | No
     for name, errors in error.message_dict.items():
         field = (fields or {}).get(name, name)
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _listed_persons(request: HttpRequest, actor: Actor, rows: list[dict], what: str, key: str) -> None:
-    """Names are personal data: one entry per page says who saw which persons listed."""
-    if rows:
-        record(
-            by=actor,
-            action=Action.READ,
-            request=request,
-            object_repr=what,
-            changes={"persons": " ".join(sorted({str(row[key]) for row in rows}))},
-        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -176,7 +164,9 @@ def production_queue(request: HttpRequest) -> HttpResponse:
     except BadCursor:
         rows, next_cursor, status = [], "", 400
         messages.error(request, _("That page link is not valid any more. Start again from the first page."))
-    _listed_persons(request, actor, rows, "passport production queue", "case__person_id")
+    record_listing(
+        by=actor, request=request, what="passport production queue", person_ids=(row["case__person_id"] for row in rows)
+    )
     posted = selection_form.data.getlist("applications") if selection_form.is_bound else []
     context = {
         "rows": rows,
@@ -350,7 +340,12 @@ def _batch_page(
     document_statuses = dict(IdentityDocument.Status.choices)
     for row in passports:
         row["status_label"] = document_statuses.get(row["document__status"], row["document__status"])
-    _listed_persons(request, actor, passports, f"production batch {batch.reference}", "application__case__person_id")
+    record_listing(
+        by=actor,
+        request=request,
+        what=f"production batch {batch.reference}",
+        person_ids=(row["application__case__person_id"] for row in passports),
+    )
     forms = forms or {}
     State = ProductionBatch.State
     may_produce = _may_produce(actor)
@@ -510,7 +505,12 @@ def collection_desk(request: HttpRequest) -> HttpResponse:
     ready, ready_next = _desk_rows(
         _matching(_at_the_desk(actor, Status.READY), data.get("q", "")), data.get("ready_after")
     )
-    _listed_persons(request, actor, dispatched + ready, "passport collection desk", "case__person_id")
+    record_listing(
+        by=actor,
+        request=request,
+        what="passport collection desk",
+        person_ids=(row["case__person_id"] for row in (dispatched + ready)),
+    )
 
     def page_query(**cursor) -> str:
         query = request.GET.copy()
@@ -721,8 +721,9 @@ def loss_report(request: HttpRequest) -> HttpResponse:
             )
         except actions.TooManyLookups as stopped:
             form.add_error(None, str(stopped))
-            return render(request, "passports/loss_report.html",
-                          {"form": form, "report": None, "may_report": True}, status=429)
+            return render(
+                request, "passports/loss_report.html", {"form": form, "report": None, "may_report": True}, status=429
+            )
         if document is None:
             form.add_error(
                 None,
