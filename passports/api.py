@@ -266,6 +266,16 @@ def _visible_application(reference: str, *, for_update: bool = False) -> Passpor
     return application
 
 
+def _write(request, reference: str, body_class: type[serializers.Serializer]):
+    """What every write on an application starts with: the locked application (404 if not the caller's),
+    the actor, the versions If-Match names (428/412) and the validated body (400)."""
+    application = _visible_application(reference, for_update=True)
+    versions = expected_versions(request, application)
+    body = body_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return application, acting_actor(request), versions, body
+
+
 def _respond(request, reference: str, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None):
     """The application as it is now (actions may have moved other instances of its rows)."""
     application = _visible_application(reference)
@@ -650,11 +660,7 @@ class ApplicationDocuments(APIView):
     )
     @idempotent
     def post(self, request, reference):
-        application = _visible_application(reference, for_update=True)
-        actor = acting_actor(request)
-        application_version, _case_version = expected_versions(request, application)
-        body = DocumentRequest(data=request.data)
-        body.is_valid(raise_exception=True)
+        application, actor, (application_version, _case_version), body = _write(request, reference, DocumentRequest)
         item = application.checklist_items.filter(code=body.validated_data["item"]).first()
         if item is None:
             raise serializers.ValidationError({"item": [_("This application's checklist has no such item.")]})
@@ -681,11 +687,7 @@ class ApplicationVerification(APIView):
     )
     @idempotent
     def post(self, request, reference, code):
-        application = _visible_application(reference, for_update=True)
-        actor = acting_actor(request)
-        application_version, _case_version = expected_versions(request, application)
-        body = VerificationRequest(data=request.data)
-        body.is_valid(raise_exception=True)
+        application, actor, (application_version, _case_version), body = _write(request, reference, VerificationRequest)
         item = application.checklist_items.filter(code=code).first()
         if item is None:
             raise Http404
@@ -711,11 +713,7 @@ class ApplicationPayment(APIView):
     )
     @idempotent
     def post(self, request, reference):
-        application = _visible_application(reference, for_update=True)
-        actor = acting_actor(request)
-        application_version, _case_version = expected_versions(request, application)
-        body = PaymentRequest(data=request.data)
-        body.is_valid(raise_exception=True)
+        application, actor, (application_version, _case_version), body = _write(request, reference, PaymentRequest)
         with refusals_as_problems():
             actions.record_payment(application, by=actor, amount=body.validated_data["amount"],
                                    currency=body.validated_data["currency"], expected_version=application_version)
@@ -746,11 +744,7 @@ class ApplicationTransitions(APIView):
     )
     @idempotent
     def post(self, request, reference):
-        application = _visible_application(reference, for_update=True)
-        actor = acting_actor(request)
-        _application_version, case_version = expected_versions(request, application)
-        body = TransitionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
+        application, actor, (_application_version, case_version), body = _write(request, reference, TransitionRequest)
         with refusals_as_problems():
             fire(
                 application.case,
@@ -781,11 +775,7 @@ class ApplicationCollection(APIView):
     )
     @idempotent
     def post(self, request, reference):
-        application = _visible_application(reference, for_update=True)
-        actor = acting_actor(request)
-        _application_version, case_version = expected_versions(request, application)
-        body = CollectionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
+        application, actor, (_application_version, case_version), body = _write(request, reference, CollectionRequest)
         with refusals_as_problems():
             actions.collect_passport(
                 application,
