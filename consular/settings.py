@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "consular.workflow",
     "consular.audit",
     "consular.api",
+    "consular.home",
     # Domains
     "passports",
     "visas",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 
 from consular.accounts import passkeys
-from consular.offices import views as office_views
+from consular.home import views as home_views
 from consular.offices.scoping import request_actor
 
 
@@ -41,7 +41,7 @@ def bench_bare(request):
 
 
 urlpatterns = [
-    path("", office_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("consular.accounts.urls")),

@@ -26,9 +26,9 @@ from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor
+from consular.versions import StaleVersion, update_if_current
 from consular.workflow.actions import TransitionRefused, fire, fire_many, next_in_series, open_case, touch
 from consular.workflow.models import Case, ReferenceCounter
-from consular.workflow.versions import StaleVersion, update_if_current
 from passports import mrz
 from passports.models import (
     DOCUMENT_CODES,

@@ -50,11 +50,11 @@ from consular.identity.models import IdentityDocument, Person
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire
 from consular.workflow.api import TransitionNotAllowed, case_data
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.models import Case
-from consular.workflow.versions import StaleVersion
 from passports import actions
 from passports.api_schema import (
     APPLICATION,

@@ -1,6 +1,7 @@
 """Every write to persons and identity documents: one named function each, audited with old and new values."""
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consular.audit.actions import Action, changes_between, record
-from consular.identity.models import DUPLICATE_DOCUMENT, IdentityDocument, Person, PersonNameKey, Sex
+from consular.identity.models import DUPLICATE_DOCUMENT, IdentityDocument, Person, PersonAccess, PersonNameKey, Sex
 from consular.identity.names import blocking_keys
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
-from consular.workflow.versions import StaleVersion, update_if_current
+from consular.versions import StaleVersion, update_if_current
 
 # What a person's record holds and the actions may change; the rest (office, merge, version) is bookkeeping.
 PERSON_FIELDS = (
@@ -150,6 +151,7 @@ def create_person(
     person = Person(**values, created_by_office=by.office)
     person.full_clean()
     person.save()
+    PersonAccess.objects.create(person=person, office=by.office)
     refresh_name_keys(person)
     given = {name: value for name, value in values.items() if value not in ("", None, [])}
     record(
@@ -275,6 +277,17 @@ def change_document_status(
     return document
 
 
+def grant_person_access(person_ids, office) -> None:
+    """The office may read these persons from now on: called by the workflow when a case opens there or is handed over.
+
+    Idempotent (one row per person and office), and a constant number of queries however
+    many persons: a production batch hands hundreds of cases over at once.
+    """
+    PersonAccess.objects.bulk_create(
+        [PersonAccess(person_id=pk, office=office) for pk in sorted(set(person_ids))], ignore_conflicts=True
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Search keys and merging
 # ---------------------------------------------------------------------------------------
@@ -320,17 +333,31 @@ class MergeRefused(Exception):
         self.message = message
 
 
+# What the floors above keep per person and must follow a merge (e.g. the workflow's cases), as
+# functions (keep, merge) -> {"cases": "12 15"} of moved ids for the audit entry. Registered by those floors
+# (imported from their AppConfig.ready()), because identity may not import them (the import-linter layers contract).
+MERGE_FOLLOWERS: list[Callable[[Person, Person], dict[str, str]]] = []
+
+
+def follow_merges(mover: Callable[[Person, Person], dict[str, str]]) -> Callable[[Person, Person], dict[str, str]]:
+    """Register (as a decorator) what moves a floor's own rows from the merged person to the kept one.
+
+    Each runs inside the merge's transaction; a failure rolls the whole merge back.
+    """
+    if mover not in MERGE_FOLLOWERS:
+        MERGE_FOLLOWERS.append(mover)
+    return mover
+
+
 @transaction.atomic
 def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: tuple[int, int]) -> Person:
-    """Merge the duplicate `merge` into `keep`: its documents and cases move, both records stay.
+    """Merge the duplicate `merge` into `keep`: its documents, access and cases move, both records stay.
 
     `merge` is not deleted: it keeps its own audit history and is marked `merged_into`,
     so old references still resolve and the merge can be read back (DESIGN: "a merge keeps
     both histories"). `expected_versions` are (keep, merge) as the supervisor saw them;
     StaleVersion if either changed. Supervisors only; both persons must be visible to them.
     """
-    from consular.workflow.models import Case  # the core's workflow app, not a domain app
-
     _ensure_may_write(by)
     if by.role != Role.SUPERVISOR:
         raise PermissionDenied("Only a supervisor merges persons.")
@@ -346,16 +373,20 @@ def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: 
         if stored[person.pk].merged_into_id is not None:
             raise MergeRefused(_("%(person)s has already been merged into another record.") % {"person": person})
     document_ids = sorted(IdentityDocument.unscoped.filter(person=merge).values_list("pk", flat=True))
-    case_ids = sorted(Case.unscoped.filter(person=merge).values_list("pk", flat=True))
-    # Documents and cases are re-pointed in bulk; the audit entries below list every moved id.
+    # Documents are re-pointed in bulk; the audit entries below list every moved id.
     IdentityDocument.unscoped.filter(pk__in=document_ids).update(person=keep, updated_at=timezone.now())
-    Case.unscoped.filter(pk__in=case_ids).update(person=keep)
+    # Every office that could read either record reads the kept one.
+    offices = list(PersonAccess.objects.filter(person=merge).values_list("office_id", flat=True))
+    PersonAccess.objects.bulk_create([PersonAccess(person=keep, office_id=pk) for pk in offices],
+                                     ignore_conflicts=True)
+    moved = {"documents": " ".join(map(str, document_ids))}
+    for follower in MERGE_FOLLOWERS:
+        moved |= follower(keep, merge)
     now = timezone.now()
     update_if_current(merge, expected_versions[1], merged_into=keep, updated_at=now)
     update_if_current(keep, expected_versions[0], updated_at=now)
     refresh_name_keys(keep)
     PersonNameKey.objects.filter(person=merge).delete()  # found through `keep` from now on
-    moved = {"documents": " ".join(map(str, document_ids)), "cases": " ".join(map(str, case_ids))}
     record(
         by=by,
         action=Action.UPDATE,

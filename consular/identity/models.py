@@ -130,15 +130,9 @@ def persons_visible(actor: Actor, *, via: str = "") -> Q:
     """The persons an office that does not see all offices may read; `via` is the path to Person.
 
     One rule for persons and everything read through them (documents), so widening it
-    here widens it everywhere.
+    here widens it everywhere: the offices listed in the person's `PersonAccess` rows.
     """
-    office = actor.office.pk
-    return (
-        Q(**{f"{via}created_by_office": office})
-        # Every office that has held one of the person's cases (CaseAccess is written on opening
-        # and on each hand-over), so HQ's answer and the mission's file stay readable to both.
-        | Q(**{f"{via}cases__access__office": office})
-    )
+    return Q(**{f"{via}access__office": actor.office.pk})
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -148,8 +142,8 @@ class PersonQuerySet(ScopedQuerySet):
             return self.none()
         if actor.sees_all_offices:
             return self
-        # distinct(): a person with several cases at the office would otherwise come back once per case.
-        return self.filter(persons_visible(actor)).distinct()
+        # One access row per (person, office), so the join cannot repeat a person.
+        return self.filter(persons_visible(actor))
 
     def current(self) -> "PersonQuerySet":
         """Persons not merged into another record."""
@@ -315,7 +309,7 @@ class IdentityDocumentQuerySet(ScopedQuerySet):
             return self.none()
         if actor.sees_all_offices:
             return self
-        return self.filter(persons_visible(actor, via="person__")).distinct()
+        return self.filter(persons_visible(actor, via="person__"))
 
 
 class IdentityDocument(models.Model):
@@ -409,3 +403,26 @@ class PersonNameKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PersonAccess(models.Model):
+    """An office that may read the person: the one that recorded them, and each office that held one of their cases.
+
+    Identity's own record, so the rule needs nothing from the floors above: the workflow
+    writes a row (`identity.actions.grant_person_access`) when a case opens at an office or
+    is handed over to one, and a merge gives the kept person the rows of both records.
+    Rows are never removed: an office that once held a person's case keeps reading what it sent.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access", verbose_name=_("person"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+
+    class Meta:
+        verbose_name = _("person access")
+        verbose_name_plural = _("person access")
+        constraints = [models.UniqueConstraint(fields=["person", "office"], name="person_access_once")]
+        # The office's persons, read from the index alone (search, visibility).
+        indexes = [models.Index(fields=["office", "person"], name="person_access_office")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.office_id}"

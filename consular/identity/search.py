@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from consular.identity.models import Person, PersonNameKey
+from consular.identity.models import Person, PersonAccess, PersonNameKey
 from consular.identity.names import (
     BIRTH_DATE_POINTS,
     MATCH_THRESHOLD,
@@ -21,7 +21,6 @@ from consular.identity.names import (
     score,
 )
 from consular.offices.scoping import Actor
-from consular.workflow.models import CaseAccess
 
 CANDIDATE_LIMIT = 200  # the most a query grades; beyond this a name is too common to rank without a date of birth
 DEFAULT_LIMIT = 20
@@ -125,7 +124,7 @@ def _key_rows_visible_to(actor: Actor | None, keys: list[str]) -> list:
 
     The same rule as `Person.objects.visible_to`: everyone for HQ, auditors and duplicate checks
     (`actor` None); otherwise the persons the office created (the office is copied into the key
-    index) and those with a case the office holds or held (looked up from the office's case access).
+    index) and the others it may read (its `PersonAccess` rows: persons whose case it holds or held).
     """
     rows = PersonNameKey.objects.filter(key__in=keys)
     if actor is None or actor.sees_all_offices:
@@ -133,7 +132,7 @@ def _key_rows_visible_to(actor: Actor | None, keys: list[str]) -> list:
     office = actor.office.pk
     return [
         rows.filter(created_by_office=office),
-        rows.filter(person__in=CaseAccess.objects.filter(office=office).values("case__person")),
+        rows.filter(person__in=PersonAccess.objects.filter(office=office).values("person")),
     ]
 
 

@@ -17,9 +17,7 @@ from consular.identity.models import Person
 from consular.identity.search import likely_duplicates, search_persons
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
-from consular.workflow.models import Case
-from consular.workflow.transitions import case_type_of
-from consular.workflow.versions import StaleVersion
+from consular.versions import StaleVersion
 
 
 def record_person_read(actor: Actor, person: Person, request: HttpRequest) -> None:
@@ -117,11 +115,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "documents": person.documents.all(),
-        # Only the cases this office may read (Case.objects is scoped), newest first.
-        "cases": [
-            {"case": case, "type": case_type_of(case).label, "status": case_type_of(case).status_label(case.status)}
-            for case in Case.objects.filter(person=person).select_related("current_office").order_by("-submitted_at")
-        ],
         "merged_persons": Person.objects.filter(merged_into=person),
         "may_merge": actor.role == Role.SUPERVISOR and person.merged_into_id is None,
     }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from consular.audit.actions import Action, changes_between, record
 from consular.offices.models import ApiClient, Holiday, Membership, Office, Role, hash_token
 from consular.offices.scoping import ACTING_MEMBERSHIP_SESSION_KEY, Actor
-from consular.workflow.versions import update_if_current
+from consular.versions import update_if_current
 
 MANAGING_ROLES = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 

@@ -15,7 +15,7 @@ from consular.api.problems import PreconditionFailed
 from consular.offices import actions
 from consular.offices.models import Holiday, Office
 from consular.offices.scoping import acting_actor
-from consular.workflow.versions import StaleVersion
+from consular.versions import StaleVersion
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,

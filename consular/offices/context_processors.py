@@ -1,7 +1,6 @@
 from django.http import HttpRequest
 
-from consular.offices.models import Membership
-from consular.offices.scoping import request_actor
+from consular.offices.scoping import current_memberships, request_actor
 
 
 def acting_office(request: HttpRequest) -> dict:
@@ -9,7 +8,7 @@ def acting_office(request: HttpRequest) -> dict:
     actor = request_actor(request)
     if actor is None or actor.user is None:
         return {"actor": actor}
-    memberships = Membership.unscoped.current().filter(user=actor.user).select_related("office")
+    memberships = current_memberships(request, actor.user)
     return {
         "actor": actor,
         "acting_office": actor.office,

@@ -107,16 +107,26 @@ def acting_actor(request) -> Actor:
 
 
 ACTING_MEMBERSHIP_SESSION_KEY = "acting_membership_id"
+MEMBERSHIPS_ATTRIBUTE = "_consular_memberships"
+
+
+def current_memberships(request: HttpRequest, user: AbstractBaseUser) -> list[Membership]:
+    """The user's current memberships, read once per request (the actor and the page header's switcher share it)."""
+    from consular.offices.models import Membership
+
+    memberships = getattr(request, MEMBERSHIPS_ATTRIBUTE, None)
+    if memberships is None:
+        # Earliest start first: the home posting is the default, later temporary ones are switched to.
+        memberships = list(
+            Membership.unscoped.current().filter(user=user).select_related("office").order_by("starts_on", "pk")
+        )
+        setattr(request, MEMBERSHIPS_ATTRIBUTE, memberships)
+    return memberships
 
 
 def acting_membership(request: HttpRequest, user: AbstractBaseUser) -> Membership | None:
     """The membership chosen in this session, if still current, else the user's first current one."""
-    from consular.offices.models import Membership
-
-    # Earliest start first: the home posting is the default, later temporary ones are switched to.
-    memberships = list(
-        Membership.unscoped.current().filter(user=user).select_related("office").order_by("starts_on", "pk")
-    )
+    memberships = current_memberships(request, user)
     if not memberships:
         return None
     chosen = request.session.get(ACTING_MEMBERSHIP_SESSION_KEY)

@@ -1,49 +1,17 @@
-"""Home pages by role, switching office, an office's staff and holidays."""
+"""Switching office, an office's staff and holidays."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consular.audit.models import AuditEntry
 from consular.offices import actions
 from consular.offices.forms import HolidayForm, SwitchOfficeForm
-from consular.offices.models import ApiClient, Holiday, Membership, Office, Role
-from consular.offices.scoping import acting_actor, request_actor
-from consular.workflow.models import Case, WorkerHeartbeat
-from consular.workflow.versions import StaleVersion
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    if actor is None:
-        return render(request, "offices/no_membership.html", status=403)
-    today = actor.office.local_today()
-    # One query over this office's open cases (the case_queue index), not the whole table.
-    counts: dict[str, int] = Case.objects.filter(current_office=actor.office, closed_at__isnull=True).aggregate(
-        open_cases=Count("pk"),
-        my_cases=Count("pk", filter=Q(assignee=actor.user)),
-        overdue_cases=Count("pk", filter=Q(due_at__lt=timezone.now())),
-    )
-    counts |= {
-        "staff": Membership.objects.current().filter(office=actor.office).count(),
-        "upcoming_holidays": Holiday.objects.filter(office=actor.office, date__gte=today).count(),
-    }
-    if actor.sees_all_offices:
-        counts.update(Office.objects.aggregate(
-            offices=Count("pk"), missions=Count("pk", filter=Q(kind=Office.Kind.MISSION))
-        ))
-    if actor.is_read_only:
-        counts["audit_today"] = AuditEntry.objects.filter(at__date=timezone.localdate()).count()
-    if actor.role == Role.ADMINISTRATOR:
-        counts["api_clients"] = ApiClient.objects.filter(revoked_at__isnull=True).count()
-        latest = WorkerHeartbeat.objects.order_by("-beat_at").first()
-        counts["worker_last_seen"] = latest.beat_at if latest else None
-    return render(request, "offices/home.html", {"counts": counts})
+from consular.offices.models import Holiday, Membership, Office
+from consular.offices.scoping import acting_actor
+from consular.versions import StaleVersion
 
 
 @require_POST

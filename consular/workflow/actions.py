@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consular.audit.actions import Action, record
+from consular.identity.actions import follow_merges, grant_person_access
+from consular.identity.models import Person
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
+from consular.versions import StaleVersion, update_if_current
 from consular.workflow import sla
 from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage, ReferenceCounter, WorkerHeartbeat
 from consular.workflow.transitions import CASE_TYPES, CaseType, Transition, case_type_of
-from consular.workflow.versions import StaleVersion, update_if_current
 
 
 class TransitionRefused(Exception):
@@ -76,6 +78,7 @@ def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case
         due_at=sla.due_at(case_type, case_type.initial_status, by.office, now),
     )
     CaseAccess.objects.create(case=case, office=by.office)
+    grant_person_access([person.pk], by.office)
     event = CaseEvent.objects.create(
         case=case, transition="open", from_status="", to_status=case.status, from_office=by.office,
         to_office=by.office, username=by.name, role=by.role, note=note,
@@ -141,6 +144,7 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
     update_if_current(case, expected_version, **changes)
     if to_office != from_office:
         CaseAccess.objects.get_or_create(case=case, office=to_office)
+        grant_person_access([stored.person_id], to_office)
     event = CaseEvent.objects.create(
         case=case, transition=transition.name, from_status=from_status, to_status=transition.target,
         from_office=from_office, to_office=to_office, username=by.name, role=by.role, note=note,
@@ -204,6 +208,7 @@ def fire_many(
             changes["assignee"] = None
             CaseAccess.objects.bulk_create([CaseAccess(case=case, office=to_office) for case in members],
                                            ignore_conflicts=True)
+            grant_person_access([case.person_id for case in members], to_office)
         Case.unscoped.filter(pk__in=[case.pk for case in members]).update(**changes)
         events += [
             CaseEvent(case=case, transition=transition.name, from_status=case.status, to_status=transition.target,
@@ -269,3 +274,11 @@ def take_case(case: Case, *, by: Actor, expected_version: int) -> None:
 def touch(case: Case) -> None:
     """A domain action changed something of the case's own (a payment, a document): it counts as a change."""
     Case.unscoped.filter(pk=case.pk).update(updated_at=timezone.now())
+
+
+@follow_merges
+def move_cases_on_merge(keep: Person, merge: Person) -> dict[str, str]:
+    """A person merge (identity.actions.merge_persons) moves the duplicate's cases to the kept record."""
+    case_ids = sorted(Case.unscoped.filter(person=merge).values_list("pk", flat=True))
+    Case.unscoped.filter(pk__in=case_ids).update(person=keep, updated_at=timezone.now())
+    return {"cases": " ".join(map(str, case_ids))}

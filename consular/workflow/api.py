@@ -17,12 +17,12 @@ from consular.audit.actions import Action, record
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import NOTE_MAX_LENGTH, case_type_choices, status_choices
 from consular.workflow.listing import case_page
 from consular.workflow.models import Case
 from consular.workflow.transitions import CASE_TYPES
-from consular.workflow.versions import StaleVersion
 
 
 class StaleCase(Conflict):

@@ -6,4 +6,5 @@ class WorkflowConfig(AppConfig):
     label = "workflow"
 
     def ready(self) -> None:
-        from consular.workflow import enquiries, relay  # noqa: F401  registers the case type and the handlers
+        # Registers the enquiry case type, the outbox handlers and what follows a person merge.
+        from consular.workflow import actions, enquiries, relay  # noqa: F401

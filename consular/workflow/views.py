@@ -18,11 +18,11 @@ from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_links
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
 from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
 from consular.workflow.transitions import CASE_TYPES, case_type_of
-from consular.workflow.versions import StaleVersion
 
 PERSON_CHOICES = 100
 ROW_FIELDS = (

@@ -22,11 +22,11 @@ from consular.identity.search import likely_duplicates, search_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire, options_for
 from consular.workflow.forms import FireForm
 from consular.workflow.models import Case
 from consular.workflow.transitions import case_type_of
-from consular.workflow.versions import StaleVersion
 from passports import actions
 from passports.forms.applications import (
     ApplicantSearchForm,

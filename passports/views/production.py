@@ -22,9 +22,9 @@ from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_links
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused
 from consular.workflow.models import Case
-from consular.workflow.versions import StaleVersion
 from passports import actions, mrz
 from passports.forms.production import (
     NUMBER_SERIES_FIELDS,

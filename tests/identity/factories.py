@@ -4,7 +4,7 @@ from datetime import date
 
 import factory
 
-from consular.identity.actions import refresh_name_keys
+from consular.identity.actions import grant_person_access, refresh_name_keys
 from consular.identity.models import IdentityDocument, Person, Sex
 from consular.offices.models import Membership
 from consular.offices.scoping import Actor
@@ -37,9 +37,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def name_keys(self, create, extracted, **kwargs):
-        """Index the names as create_person does, so search and the duplicate check find factory persons."""
+        """Index the names and let the recording office read them, as create_person does."""
         if create:
             refresh_name_keys(self)
+            grant_person_access([self.pk], self.created_by_office)
 
 
 class IdentityDocumentFactory(factory.django.DjangoModelFactory):

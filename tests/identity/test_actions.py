@@ -11,7 +11,7 @@ from consular.identity.actions import (
     update_person,
 )
 from consular.identity.models import IdentityDocument, Person, Prefecture, Sex
-from consular.workflow.versions import StaleVersion
+from consular.versions import StaleVersion
 from tests.identity.factories import IdentityDocumentFactory, PersonFactory, actor_for
 
 HANAKO = {

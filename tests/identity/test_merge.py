@@ -5,9 +5,9 @@ from consular.audit.models import AuditEntry
 from consular.identity.actions import MergeRefused, create_person, merge_persons
 from consular.identity.models import IdentityDocument, Person, Sex
 from consular.identity.search import search_persons
+from consular.versions import StaleVersion
 from consular.workflow.actions import open_case
 from consular.workflow.models import Case
-from consular.workflow.versions import StaleVersion
 from tests.identity.factories import IdentityDocumentFactory, actor_for
 
 TARO = {

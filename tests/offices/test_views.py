@@ -156,5 +156,24 @@ def test_home_counts_the_offices_open_cases_only(signed_in, nyc_clerk, london_cl
     from tests.identity.factories import PersonFactory, actor_for
 
     open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
-    assert signed_in(nyc_clerk).get("/").context["counts"]["open_cases"] == 1
-    assert signed_in(london_clerk).get("/").context["counts"]["open_cases"] == 0
+    assert _figure(signed_in(nyc_clerk).get("/"), "cases", 0) == 1
+    assert _figure(signed_in(london_clerk).get("/"), "cases", 0) == 0
+
+
+def _figure(response, panel_key: str, index: int):
+    panel = next(panel for panel in response.context["panels"] if panel.key == panel_key)
+    return panel.figures[index].value
+
+
+def test_a_page_reads_the_users_memberships_once(signed_in, nyc_clerk, london):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MembershipFactory(user=nyc_clerk, office=london, role=Role.CLERK)  # the header's office switcher lists it
+    client = signed_in(nyc_clerk)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cases/")
+    assert response.status_code == 200
+    assert b"LON" in response.content
+    lookups = [query["sql"] for query in queries if 'FROM "offices_membership"' in query["sql"]]
+    assert len(lookups) == 1, lookups

@@ -162,7 +162,7 @@ def test_a_family_register_extract_older_than_six_months_is_refused(applicant, c
 
 
 def test_verifying_records_who_and_a_stale_form_is_a_conflict(applicant, clerk):
-    from consular.workflow.versions import StaleVersion
+    from consular.versions import StaleVersion
 
     application = submit(clerk, applicant)
     read_version = application.version
@@ -438,7 +438,7 @@ def test_a_passport_lookup_for_a_loss_report_is_audited_and_probing_is_stopped(a
 
 
 def test_a_stale_batch_form_is_a_conflict_before_anything_else(approved, hq_actor):
-    from consular.workflow.versions import StaleVersion
+    from consular.versions import StaleVersion
 
     batch = actions.create_batch(by=hq_actor)
     actions.mark_batch_printed(batch, by=hq_actor, expected_version=batch.version)

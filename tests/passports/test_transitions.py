@@ -5,9 +5,9 @@ from django.utils import timezone, translation
 
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire
 from consular.workflow.models import Case
-from consular.workflow.versions import StaleVersion
 from passports.models import PassportApplication, ProductionBatch, Status
 from passports.transitions import DECIDES, HQ, PASSPORT
 from tests.identity.factories import actor_for

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
+from consular.versions import StaleVersion
 from consular.workflow.actions import fire, open_case
 from consular.workflow.models import Case, CaseEvent
-from consular.workflow.versions import StaleVersion
 from tests.identity.factories import actor_for
 
 

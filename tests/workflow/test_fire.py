@@ -6,11 +6,11 @@ from django.utils import translation
 from django_scopes import scope
 
 from consular.offices.models import Office
+from consular.versions import StaleVersion
 from consular.workflow import relay
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for
 from consular.workflow.enquiries import ENQUIRY, Status
 from consular.workflow.models import Case, CaseEvent, OutboxMessage
-from consular.workflow.versions import StaleVersion
 from tests.identity.factories import actor_for
 
 

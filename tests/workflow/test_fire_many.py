@@ -3,10 +3,10 @@
 import pytest
 from django.utils import translation
 
+from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire_many, open_case
 from consular.workflow.enquiries import Status
 from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage
-from consular.workflow.versions import StaleVersion
 from tests.identity.factories import actor_for
 
 

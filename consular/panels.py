@@ -1,0 +1,39 @@
+"""What a home page is made of: panels of figures, each linking to the queue behind it.
+
+A ground-floor module, because every floor contributes panels (`<app>/panels.py`, with
+`panels(actor) -> list[Panel]`) and `consular.home`, above them all, lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on a home page and the page that lists what it counts ("" when there is none)."""
+
+    label: str | Promise
+    value: int | str | None
+    url: str = ""
+    # "warning" draws the eye (overdue, failed): the card gets a coloured edge, the number stays the same.
+    tone: str = ""
+    # A time instead of a count ("worker last seen"): shown as text.
+    is_time: bool = False
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A titled group of figures; `order` places it on the page (lower first)."""
+
+    key: str
+    title: str | Promise
+    figures: list[Figure]
+    order: int = 50
+    links: list[tuple[str | Promise, str]] = field(default_factory=list)
+    # Rows of a small table under the figures (e.g. caseload by person): (headings, rows of cells).
+    table: tuple[list[str | Promise], list[list]] | None = None
+
+
