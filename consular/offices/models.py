@@ -184,11 +184,6 @@ class ApiClient(models.Model):
 
     # DRF and the audit log treat the client like a signed-in principal.
     is_authenticated = True
-    CACHE_SECONDS = 60
-
-    @staticmethod
-    def cache_key(token_hash: str) -> str:
-        return f"api-client:{token_hash}"
 
     def get_username(self) -> str:
         return f"api:{self.office.code}:{self.name}"
