@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required
 from consular.audit.actions import Action, record
@@ -25,25 +26,34 @@ def record_person_read(actor: Actor, person: Person, request: HttpRequest) -> No
     record(by=actor, action=Action.READ, target=person, request=request)
 
 
+def find_persons(request: HttpRequest, actor: Actor, form) -> list | None:
+    """Run a person search form (q, date_of_birth, optionally nationality) POSTed by a page; None if not searched.
+
+    Every page that looks a person up goes through here: the search is audited as one read
+    (who looked for whom, and which records the list showed), and it is never a GET, so a
+    name or a date of birth never lands in a URL, an access log or the browser's history.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    results = search_persons(
+        actor=actor, q=data["q"], date_of_birth=data["date_of_birth"], nationality=data.get("nationality", "")
+    )
+    record(
+        by=actor,
+        action=Action.READ,
+        request=request,
+        object_repr="person search",
+        changes={"query": data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
+    )
+    return results
+
+
+@require_http_methods(["GET", "POST"])
 def person_search(request: HttpRequest) -> HttpResponse:
     actor = acting_actor(request)
-    form = PersonSearchForm(request.GET or None)
-    results = None
-    if form.is_valid():
-        results = search_persons(
-            actor=actor,
-            q=form.cleaned_data["q"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            nationality=form.cleaned_data["nationality"],
-        )
-        # One entry per search: who looked for whom, and which records the list showed.
-        record(
-            by=actor,
-            action=Action.READ,
-            request=request,
-            object_repr="person search",
-            changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
-        )
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    results = find_persons(request, actor, form)
     return render(
         request,
         "identity/person_search.html",

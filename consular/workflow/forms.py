@@ -49,21 +49,11 @@ class QueueForm(forms.Form):
 
 
 class OpenEnquiryForm(forms.Form):
-    """The person is chosen among those the office may see; the view passes them in."""
+    """The person was chosen with the person search; the view checks the office may read them."""
 
-    person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("What the citizen asks"), widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=NOTE_MAX_LENGTH)
-
-    def __init__(self, *args, persons: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", _("Choose a person")), *persons]
-
-
-class PersonFilterForm(forms.Form):
-    """Narrows the list of persons to choose from by the start of the family name."""
-
-    name = forms.CharField(label=_("Family name starts with"), required=False, max_length=100)
 
 
 class FireForm(forms.Form):

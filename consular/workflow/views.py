@@ -14,17 +14,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from consular.audit.actions import Action, record, record_listing
+from consular.identity.forms import PersonSearchForm
 from consular.identity.models import Person
+from consular.identity.views import find_persons
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_links
 from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
-from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
+from consular.workflow.forms import FireForm, OpenEnquiryForm, QueueForm, RetryForm
 from consular.workflow.models import Case, OutboxMessage
 from consular.workflow.transitions import CASE_TYPES, case_type_of
 
-PERSON_CHOICES = 100
 ROW_FIELDS = (
     "id", "reference", "case_type", "status", "submitted_at", "due_at", "closed_at", "person_id",
     "person__family_name", "person__given_names", "current_office__code", "originating_office__code",
@@ -113,41 +114,32 @@ def referred_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "referred")
 
 
-def _person_label(row: dict) -> str:
-    born = "-".join(f"{part:02d}" for part in (row["birth_year"], row["birth_month"], row["birth_day"]) if part)
-    return f"{row['family_name']} {row['given_names']} ({born}) · #{row['id']}".replace("  ", " ")
-
-
-def _person_choices(persons) -> list[tuple[int, str]]:
-    fields = ("id", "family_name", "given_names", "birth_year", "birth_month", "birth_day")
-    return [(row["id"], _person_label(row)) for row in persons.values(*fields)[:PERSON_CHOICES]]
-
-
+@require_http_methods(["GET", "POST"])
 def enquiry_create(request: HttpRequest) -> HttpResponse:
-    """A clerk logs a citizen's question against a person the office may see."""
+    """A clerk finds the person with the name-aware search (POSTed), then logs the citizen's question."""
     actor = acting_actor(request)
     if actor.is_read_only:
         raise PermissionDenied(_("Auditors read cases; they do not open them."))
-    # Person.objects is scoped: the choices never name a person the office may not read.
-    visible = Person.objects.current().order_by("family_name", "given_names", "pk")
-    search = PersonFilterForm(request.GET or None)
-    if request.method == "POST":
-        posted = request.POST.get("person", "")
-        persons = _person_choices(visible.filter(pk=int(posted))) if posted.isdigit() else []
-        form = OpenEnquiryForm(request.POST, persons=persons)
-        if form.is_valid():
-            person = visible.get(pk=form.cleaned_data["person"])
-            case = open_case("enquiry", person=person, by=actor, note=form.cleaned_data["note"].strip())
-            messages.success(request, _("Enquiry %(reference)s opened.") % {"reference": case.reference})
-            return redirect("workflow:case_detail", reference=case.reference)
-    else:
-        name = search.cleaned_data["name"].strip().upper() if search.is_valid() else ""
-        listed = visible.filter(family_name__startswith=name) if name else visible
-        initial = request.GET.get("person", "")
-        form = OpenEnquiryForm(persons=_person_choices(listed),
-                               initial={"person": int(initial)} if initial.isdigit() else {})
-    context = {"form": form, "search": search, "person_limit": PERSON_CHOICES}
-    return render(request, "workflow/enquiry_form.html", context, status=400 if form.errors else 200)
+    if request.method == "POST" and "find" in request.POST:
+        finder = PersonSearchForm(request.POST)
+        results = find_persons(request, actor, finder)
+        return render(request, "workflow/enquiry_form.html", {"finder": finder, "results": results},
+                      status=400 if finder.errors else 200)
+    chosen = request.POST.get("person", "") if request.method == "POST" else request.GET.get("person", "")
+    if not chosen.isdigit():
+        if request.method == "POST":
+            return redirect("workflow:enquiry_create")
+        return render(request, "workflow/enquiry_form.html", {"finder": PersonSearchForm(), "results": None})
+    # Person.objects is scoped: another office's person is a 404, never a form for them.
+    person = get_object_or_404(Person.objects.current(), pk=int(chosen))
+    form = OpenEnquiryForm(request.POST if request.method == "POST" else None, initial={"person": person.pk})
+    if request.method == "POST" and form.is_valid():
+        case = open_case("enquiry", person=person, by=actor, note=form.cleaned_data["note"].strip())
+        messages.success(request, _("Enquiry %(reference)s opened.") % {"reference": case.reference})
+        return redirect("workflow:case_detail", reference=case.reference)
+    record(by=actor, action=Action.READ, target=person, request=request)
+    return render(request, "workflow/enquiry_form.html", {"form": form, "person": person},
+                  status=400 if form.errors else 200)
 
 
 def _visible_case(reference: str) -> Case:

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from consular.audit.actions import Action, record, record_listing
 from consular.identity.models import IdentityDocument, Person
 from consular.identity.names import PartialDate
-from consular.identity.search import likely_duplicates, search_persons
+from consular.identity.search import likely_duplicates
+from consular.identity.views import find_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
@@ -251,6 +252,8 @@ def application_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Auditors read applications; they do not take them in."))
     # Person.objects is scoped: another office's person is a 404, never a form for them.
     persons = Person.objects.select_related("merged_into")
+    if request.method == "POST" and "find" in request.POST:
+        return _applicant_search(request, actor)
     if request.method == "POST":
         posted = request.POST.get("person", "")
         person = get_object_or_404(persons, pk=int(posted)) if posted.isdigit() else None
@@ -304,21 +307,15 @@ def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportAppl
 
 
 def _applicant_search(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = ApplicantSearchForm(request.GET or None)
-    results = None
-    if form.is_valid():
-        data = form.cleaned_data
-        results = search_persons(actor=actor, q=data["q"], date_of_birth=data["date_of_birth"])
-        # One entry per search: who looked for whom, and which records the list showed (as the person search).
-        record(
-            by=actor,
-            action=Action.READ,
-            request=request,
-            object_repr="person search",
-            changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
-        )
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "passports/application_search.html", {"form": form, "results": results}, status=status)
+    """Step 1: the shared, POSTed person search, each result with "Apply for this person"."""
+    form = ApplicantSearchForm(request.POST if request.method == "POST" else None)
+    results = find_persons(request, actor, form)
+    return render(
+        request,
+        "passports/application_search.html",
+        {"form": form, "results": results},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def reauthenticated(client):
 
 def test_search_page_ranks_persons_with_score_and_reasons(signed_in, nyc_clerk):
     person = on_file(nyc_clerk)
-    response = signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OONO HANAKO"})
+    response = signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OONO HANAKO", "find": "1"})
     assert response.status_code == 200
     assert response.context["results"][0].person == person
     assert "Reasons" in response.content.decode()
@@ -61,21 +61,32 @@ def test_search_page_without_a_query_shows_only_the_form(signed_in, nyc_clerk):
     assert response.status_code == 200 and response.context["results"] is None
 
 
+def test_search_is_posted_so_no_name_or_date_of_birth_reaches_a_url(signed_in, nyc_clerk):
+    on_file(nyc_clerk)
+    client = signed_in(nyc_clerk)
+    page = client.get(reverse("identity:person_search")).content.decode()
+    assert 'method="post"' in page and 'role="search"' in page
+    # A search typed into the address bar, as the old GET form sent it, searches nothing.
+    typed = client.get(reverse("identity:person_search"), {"q": "OHNO HANAKO", "date_of_birth": "1984-07-03"})
+    assert typed.context["results"] is None
+    assert not AuditEntry.unscoped.filter(object_repr="person search").exists()
+
+
 def test_search_page_refuses_a_bad_date_of_birth_clearly(signed_in, nyc_clerk):
-    response = signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OHNO", "date_of_birth": "3 July"})
+    response = signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OHNO", "date_of_birth": "3 July"})
     assert response.status_code == 400
     assert "YYYY-MM-DD" in response.content.decode()
 
 
 def test_search_page_does_not_show_another_offices_person(signed_in, nyc_clerk, london_clerk):
     on_file(london_clerk)
-    response = signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
+    response = signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
     assert response.context["results"] == []
 
 
 def test_a_search_is_audited_with_the_persons_shown(signed_in, nyc_clerk):
     person = on_file(nyc_clerk)
-    signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
+    signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
     entry = AuditEntry.unscoped.filter(action="read", object_repr="person search").get()
     assert entry.changes == {"query": "OHNO HANAKO", "persons": str(person.pk)}
 

@@ -169,7 +169,7 @@ def test_queue_page_records_which_persons_were_listed(english, nyc_clerk, applic
 
 
 def test_search_ranks_applicants_with_scores_reasons_and_a_way_to_apply(english, nyc_clerk, applicant):
-    response = english(nyc_clerk).get(NEW, {"q": "SATOU KENJI"})
+    response = english(nyc_clerk).post(NEW, {"find": "1", "q": "SATOU KENJI"})
     assert response.status_code == 200
     assert response.context["results"][0].person == applicant
     assert "Reasons" in response.text and f"{NEW}?person={applicant.pk}" in response.text
@@ -177,7 +177,7 @@ def test_search_ranks_applicants_with_scores_reasons_and_a_way_to_apply(english,
 
 
 def test_search_never_finds_another_office_s_person(english, london_clerk, applicant):
-    response = english(london_clerk).get(NEW, {"q": "SATO KENJI"})
+    response = english(london_clerk).post(NEW, {"find": "1", "q": "SATO KENJI"})
     assert response.context["results"] == []
 
 

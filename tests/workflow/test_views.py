@@ -176,33 +176,36 @@ def test_queue_page_records_which_persons_were_listed(english, nyc_clerk, case):
 # Opening an enquiry
 
 
-def test_clerk_opens_an_enquiry_for_a_person_the_office_may_see(english, nyc_clerk, person, hq):
+def test_clerk_finds_the_person_and_opens_an_enquiry(english, nyc_clerk, person, hq):
     client = english(nyc_clerk)
-    form = client.get("/cases/new/enquiry/")
-    assert f'value="{person.pk}"' in form.text
+    found = client.post("/cases/new/enquiry/", {"find": "1", "q": f"{person.family_name} {person.given_names}"})
+    assert found.status_code == 200
+    assert f"/cases/new/enquiry/?person={person.pk}" in found.text
+    form = client.get("/cases/new/enquiry/", {"person": person.pk})
+    assert f'value="{person.pk}"' in form.text and person.family_name in form.text
     response = client.post("/cases/new/enquiry/", {"person": person.pk, "note": "Asks about voting abroad"})
     case = Case.unscoped.get()
     assert response.status_code == 302 and response["Location"] == detail(case)
     assert (case.person, case.status, case.events.get().note) == (person, Status.RECEIVED, "Asks about voting abroad")
 
 
-def test_enquiry_form_lists_only_persons_the_office_may_see(english, nyc_clerk, person, london):
-    stranger = PersonFactory(created_by_office=london, family_name="SATO")
-    text = english(nyc_clerk).get("/cases/new/enquiry/").text
-    assert f'value="{person.pk}"' in text and f'value="{stranger.pk}"' not in text
+def test_enquiry_search_finds_only_persons_the_office_may_see(english, nyc_clerk, person, london):
+    stranger = PersonFactory(created_by_office=london, family_name=person.family_name)
+    found = english(nyc_clerk).post("/cases/new/enquiry/", {"find": "1", "q": person.family_name})
+    assert f"?person={person.pk}" in found.text and f"?person={stranger.pk}" not in found.text
+    assert AuditEntry.unscoped.filter(object_repr="person search", username="nyc_clerk").exists()
 
 
-def test_enquiry_form_narrows_persons_by_family_name(english, nyc_clerk, person, nyc):
-    sato = PersonFactory(created_by_office=nyc, family_name="SATO")
-    text = english(nyc_clerk).get("/cases/new/enquiry/", {"name": "sa"}).text
-    assert f'value="{sato.pk}"' in text and f'value="{person.pk}"' not in text
+def test_enquiry_search_refuses_a_bad_date_of_birth_clearly(english, nyc_clerk, person):
+    response = english(nyc_clerk).post("/cases/new/enquiry/", {"find": "1", "q": "SATO", "date_of_birth": "May"})
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.text
 
 
-def test_enquiry_for_another_office_s_person_is_refused_and_saves_nothing(english, nyc_clerk, london):
+def test_enquiry_for_another_office_s_person_is_a_404_and_saves_nothing(english, nyc_clerk, london):
     stranger = PersonFactory(created_by_office=london)
+    assert english(nyc_clerk).get("/cases/new/enquiry/", {"person": stranger.pk}).status_code == 404
     response = english(nyc_clerk).post("/cases/new/enquiry/", {"person": stranger.pk, "note": "Question"})
-    assert response.status_code == 400
-    assert "Select a valid choice" in response.text
+    assert response.status_code == 404
     assert not Case.unscoped.exists()
 
 
