@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consular.audit.actions import Action, changes_between, record
+from consular.audit.actions import Action, changes_between, probe_fingerprint, recent_probes, record, record_probe
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
@@ -690,6 +690,7 @@ def add_years_months(day: date, months: int) -> date:
 
 
 LOOKUP_FAILURES_PER_HOUR = 10
+LOOKUP_MISS = "passport lookup: no match"
 INVALIDATION_FEED = "invalidation-feed"
 
 
@@ -703,13 +704,11 @@ def find_passport_to_report(
     """A Japanese passport whose number, holder's family name and date of birth all match, else None.
 
     Unscoped on purpose (a citizen may report a loss at any mission, whichever office knows
-    them), so every lookup is audited and a member of staff who misses
-    LOOKUP_FAILURES_PER_HOUR times is stopped for the rest of the hour.
+    them), so every lookup is audited and a member of staff who missed LOOKUP_FAILURES_PER_HOUR
+    times in the last hour is stopped until the oldest miss is an hour old.
     """
-    from django.core.cache import cache
-
-    failures_key = f"passport-lookup-failures:{by.name}:{timezone.now():%Y%m%d%H}"
-    if cache.get(failures_key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+    if recent_probes(by=by, kind=LOOKUP_MISS) >= LOOKUP_FAILURES_PER_HOUR:
+        record(by=by, action=Action.READ, object_repr=f"{LOOKUP_MISS}: refused")
         raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
     number = "".join(number.upper().split())
     document = (
@@ -722,10 +721,9 @@ def find_passport_to_report(
         .first()
     )
     if document is None:
-        cache.add(failures_key, 0, timeout=3600)
-        cache.incr(failures_key)
-        record(by=by, action=Action.READ, object_repr=f"passport lookup …{number[-4:]}: no match",
-               changes={"lookup": [None, "no match"]})
+        # Counted from the audit log (the core's probe limit), so every process shares the count.
+        record_probe(by=by, kind=LOOKUP_MISS, fingerprint=probe_fingerprint(number, family_name, date_of_birth),
+                     changes={"number_ends": number[-4:]})
     else:
         record(by=by, action=Action.READ, target=document, changes={"lookup": [None, "matched"]})
     return document

@@ -44,8 +44,7 @@ from consular.api.idempotency import idempotent
 from consular.api.pagination import CursorPagination
 from consular.api.problems import PreconditionFailed
 from consular.audit.actions import Action, record
-from consular.identity import actions as identity_actions
-from consular.identity.api import NewPerson, duplicates_conflict
+from consular.identity.api import NewPerson, duplicates_conflict, record_new_person_or_refuse
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
@@ -546,18 +545,23 @@ class ApplicationList(APIView):
         data = body.validated_data
         person, previous_passport, collecting_office = self._references(data, actor)
         new_person = data.get("new_person")
-        if new_person is not None and not new_person["confirm_new"]:
-            duplicates = self._duplicates(new_person, actor)
-            if duplicates:
-                return duplicates
         rename = {"person": "new_person"} if new_person is not None else {}
         with transaction.atomic():
             if new_person is not None:
                 fields = {name: value for name, value in new_person.items() if name != "confirm_new"}
                 try:
-                    person = identity_actions.create_person(by=actor, **fields)
-                except ModelValidationError as error:
-                    raise serializers.ValidationError({"new_person": _field_errors(error)}) from error
+                    recorded = record_new_person_or_refuse(
+                        fields, actor=actor, confirm_new=new_person["confirm_new"], request=request
+                    )
+                except serializers.ValidationError as error:
+                    raise serializers.ValidationError({"new_person": error.detail}) from error
+                if recorded.person is None:
+                    return duplicates_conflict(
+                        recorded.duplicates,
+                        detail='Likely duplicates exist. Use one of them as "person", or send again with '
+                        '"new_person": {…, "confirm_new": true}.',
+                    )
+                person = recorded.person
             try:
                 application = actions.submit_application(
                     by=actor,
@@ -601,15 +605,6 @@ class ApplicationList(APIView):
         if errors:
             raise serializers.ValidationError(errors)
         return person, previous, collecting_office
-
-    @staticmethod
-    def _duplicates(new_person: dict, actor: Actor) -> Response | None:
-        """409 listing likely duplicates of `new_person`, as POST /api/v1/persons/ answers; None when there are none."""
-        return duplicates_conflict(
-            new_person, actor=actor,
-            detail='Likely duplicates exist. Use one of them as "person", or send again with '
-            '"new_person": {…, "confirm_new": true}.',
-        )
 
 
 class ApplicationDetail(APIView):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from consular.api.models import IdempotencyRecord
 from consular.api.problems import Conflict, UnprocessableRequest
+from consular.audit.actions import reads_survive_rollback
 from consular.offices.scoping import request_actor
 
 HEADER = "Idempotency-Key"
@@ -56,7 +57,8 @@ def idempotent(post):
             raise MissingIdempotencyKey()
         fingerprint = _fingerprint(request)
         principal = _principal(request)
-        with transaction.atomic():
+        # A 4xx answer rolls everything back, but what the request read stays read: keep its audit entries.
+        with reads_survive_rollback(), transaction.atomic():
             try:
                 with transaction.atomic():
                     record = IdempotencyRecord.objects.create(

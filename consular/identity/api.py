@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +17,7 @@ from consular.identity import actions
 from consular.identity.forms import clean_date_of_birth, clean_nationality
 from consular.identity.models import Person, Sex
 from consular.identity.names import PartialDate
-from consular.identity.search import Duplicate, Result, likely_duplicates, search_persons
+from consular.identity.search import Duplicate, Result, search_persons
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.scoping import acting_actor
 
@@ -52,9 +52,7 @@ def result_data(result: Result) -> dict:
 
 
 def duplicate_data(duplicate: Duplicate) -> dict:
-    """A person the caller may not read shows only the score and office: never a name or id."""
-    if duplicate.person is None:
-        return {"score": duplicate.score, "office": duplicate.office_code, "person": None, "reasons": []}
+    """A likely duplicate the caller may read. Those it may not read are never listed (HQ reviews them)."""
     return {
         "score": duplicate.score,
         "office": duplicate.office_code,
@@ -126,6 +124,18 @@ PERSON_SCHEMA = inline_serializer(
 )
 
 
+PERSON_CREATED_SCHEMA = inline_serializer(
+    "PersonCreated",
+    {
+        **PERSON_SCHEMA.fields,
+        "duplicate_review": serializers.ChoiceField(
+            choices=["pending"], allow_null=True,
+            help_text="`pending` when HQ will review a possible duplicate at an office you may not read.",
+        ),
+    },
+)
+
+
 class PersonList(APIView):
     @extend_schema(
         summary="Search persons, best match first",
@@ -175,13 +185,14 @@ class PersonList(APIView):
         summary="Record a new person",
         operation_id="persons_create",
         description=(
-            "If likely duplicates exist (at any office) the answer is 409 listing them; persons at offices "
-            "you cannot read show only a score and the office code. Send again with `confirm_new: true` to "
-            "create anyway."
+            "If likely duplicates your office may read exist, the answer is 409 listing them; send again with "
+            "`confirm_new: true` to create anyway. A possible duplicate at an office you may not read is never "
+            "shown: the person is created and HQ reviews the pair (`duplicate_review: \"pending\"`). Every check "
+            "is audited; after 10 checks in an hour that met other offices' records, checks are paused (429)."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=NewPerson,
-        responses={201: PERSON_SCHEMA, 409: OpenApiTypes.OBJECT},
+        responses={201: PERSON_CREATED_SCHEMA, 409: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
     )
     @idempotent
     def post(self, request):
@@ -192,40 +203,40 @@ class PersonList(APIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         confirm_new = fields.pop("confirm_new")
-        if not confirm_new:
-            conflict = duplicates_conflict(
-                fields, actor=actor,
+        recorded = record_new_person_or_refuse(fields, actor=actor, confirm_new=confirm_new, request=request)
+        if recorded.person is None:
+            return duplicates_conflict(
+                recorded.duplicates,
                 detail='Likely duplicates exist. Use one of them, or send again with "confirm_new": true.',
             )
-            if conflict is not None:
-                return conflict
-        try:
-            person = actions.create_person(by=actor, **fields)
-        except ModelValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+        person = recorded.person
         return Response(
-            person_data(person),
+            {**person_data(person), "duplicate_review": "pending" if recorded.review_pending else None},
             status=status.HTTP_201_CREATED,
             headers={"ETag": etag_for(person), "Location": request.build_absolute_uri(f"{person.pk}/")},
         )
 
 
-def duplicates_conflict(fields: dict, *, actor, detail: str) -> Response | None:
-    """A 409 problem listing the likely duplicates of a new person's `fields`; None when there are none.
+class ProbesPaused(Throttled):
+    default_detail = actions.TooManyProbes.message
+    default_code = "duplicate_checks_paused"
 
-    Every API that records a person (persons, passport applications) answers this way.
+
+def record_new_person_or_refuse(fields: dict, *, actor, confirm_new: bool, request) -> actions.Recorded:
+    """`identity.actions.record_new_person` for an API: field errors as a 400, paused checks as a 429.
+
+    Every API that records a person (persons, passport applications) goes through here.
     """
-    duplicates = likely_duplicates(
-        actor=actor,
-        family_name=fields["family_name"],
-        given_names=fields["given_names"],
-        family_name_reading=fields["family_name_reading"],
-        given_names_reading=fields["given_names_reading"],
-        date_of_birth=PartialDate(fields["birth_year"], fields["birth_month"], fields["birth_day"]),
-        nationality=str(fields["nationalities"][0]),
-    )
-    if not duplicates:
-        return None
+    try:
+        return actions.record_new_person(by=actor, fields=fields, confirm_new=confirm_new, request=request._request)
+    except actions.TooManyProbes as stopped:
+        raise ProbesPaused(wait=3600) from stopped
+    except ModelValidationError as error:
+        raise serializers.ValidationError(error.message_dict) from error
+
+
+def duplicates_conflict(duplicates: list[Duplicate], *, detail: str) -> Response:
+    """The 409 problem listing likely duplicates the caller may read, as every API that records a person answers."""
     body = problem(409, detail, "likely_duplicates")
     body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
     return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)

@@ -97,3 +97,17 @@ class MergeForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     duplicate_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewDecisionForm(forms.Form):
+    """HQ's decision on a duplicate review, with the versions of the review and both records as read."""
+
+    DECISIONS = [("same_person", _("Same person: merge the new record into the existing one")),
+                 ("distinct", _("Different persons"))]
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Required for different persons: what tells them apart."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    person_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    candidate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

@@ -426,3 +426,70 @@ class PersonAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.office_id}"
+
+
+class DuplicateReviewQuerySet(ScopedQuerySet):
+    def visible_to(self, actor: Actor | None) -> "DuplicateReviewQuerySet":
+        """HQ decides duplicates across offices (auditors read along); a mission sees no review at all.
+
+        A review names a person the raising office may not read, so even its existence per
+        person is kept from missions: they learn only "a review is pending" for their own record.
+        """
+        if actor is None or not actor.sees_all_offices:
+            return self.none()
+        return self
+
+    def pending(self) -> "DuplicateReviewQuerySet":
+        return self.filter(status=DuplicateReview.Status.PENDING)
+
+
+class DuplicateReview(models.Model):
+    """A new person who may be the same human as a person at an office that recorded them could not read.
+
+    Raised by the duplicate check when a person is recorded; decided at HQ by a human, never
+    automatically: the same person (the new record is merged into the existing one) or distinct.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        SAME_PERSON = "same_person", _("Same person: records merged")
+        DISTINCT = "distinct", _("Different persons")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="duplicate_reviews", verbose_name=_("new record")
+    )
+    candidate = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("possible duplicate")
+    )
+    score = models.FloatField(_("score"))
+    raised_by_office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    raised_by = models.CharField(_("raised by (who)"), max_length=200)
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OfficeScopedManager.from_queryset(DuplicateReviewQuerySet)()
+    unscoped = models.Manager.from_queryset(DuplicateReviewQuerySet)()
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        verbose_name = _("duplicate review")
+        verbose_name_plural = _("duplicate reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "candidate"], name="duplicate_review_once_per_pair"),
+            models.CheckConstraint(condition=~Q(person=models.F("candidate")), name="duplicate_review_two_records"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "same_person", "distinct"]), name="duplicate_review_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["raised_at", "id"], name="duplicate_review_pending", condition=Q(status="pending"))
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk}: person {self.person_id} / {self.candidate_id}"

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consular.audit.actions import Action, record, record_listing
+from consular.identity.actions import TooManyProbes, check_for_duplicates
 from consular.identity.models import IdentityDocument, Person
 from consular.identity.names import PartialDate
-from consular.identity.search import likely_duplicates
 from consular.identity.views import find_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
@@ -204,18 +204,25 @@ def _fee_lines(actor: Actor, person: Person) -> list[FeeLine]:
     return lines
 
 
-def _other_records(actor: Actor, person: Person) -> list:
-    """Records that may be the same human as the chosen person, as the new-person page shows them."""
-    duplicates = likely_duplicates(
-        actor=actor,
-        family_name=person.family_name,
-        given_names=person.given_names,
-        family_name_reading=person.family_name_reading,
-        given_names_reading=person.given_names_reading,
-        date_of_birth=PartialDate(person.birth_year, person.birth_month, person.birth_day),
-        nationality=(person.nationalities or [""])[0],
-    )
-    return [duplicate for duplicate in duplicates if duplicate.person is None or duplicate.person.pk != person.pk]
+def _other_records(actor: Actor, person: Person, request: HttpRequest) -> list:
+    """Records the office may read that may be the same human as the chosen person (the check is audited).
+
+    Possible duplicates at offices it may not read are not shown in any form (HQ reviews those).
+    """
+    try:
+        check = check_for_duplicates(
+            by=actor,
+            family_name=person.family_name,
+            given_names=person.given_names,
+            family_name_reading=person.family_name_reading,
+            given_names_reading=person.given_names_reading,
+            date_of_birth=PartialDate(person.birth_year, person.birth_month, person.birth_day),
+            nationality=(person.nationalities or [""])[0],
+            request=request,
+        )
+    except TooManyProbes:
+        return []  # the intake goes on; the clerk's checks are paused, which person pages say
+    return [duplicate for duplicate in check.visible if duplicate.person.pk != person.pk]
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -236,7 +243,7 @@ def _intake_page(
     context = {
         "person": person,
         "form": form,
-        "duplicates": _other_records(actor, person),
+        "duplicates": _other_records(actor, person, request),
         "fee_lines": _fee_lines(actor, person),
         # A chosen file is never sent back to the browser: say so when the form comes back with errors.
         "photo_not_kept": bool(form.is_bound and form.errors and request.FILES.get("photo")),

@@ -137,14 +137,13 @@ def test_likely_duplicates_are_a_409_problem_listing_them(signed_in, nyc_clerk):
     assert Person.unscoped.count() == 1
 
 
-def test_a_duplicate_at_another_office_is_listed_without_personal_data(signed_in, nyc_clerk, london_clerk):
+def test_a_duplicate_at_another_office_is_never_shown_and_goes_to_review(signed_in, nyc_clerk, london_clerk):
     on_file(london_clerk)
     response = post_person(signed_in(nyc_clerk), NEW)
-    body = assert_problem(response, 409)
-    assert body["duplicates"] == [
-        {"score": body["duplicates"][0]["score"], "office": "LON", "person": None, "reasons": []}
-    ]
-    assert "OHNO" not in response.content.decode()
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["duplicate_review"] == "pending"
+    assert "score" not in body and "office" not in body and "OHNO" not in response.content.decode()
 
 
 def test_confirm_new_creates_despite_duplicates_and_the_same_key_can_then_be_used(signed_in, nyc_clerk):

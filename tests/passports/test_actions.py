@@ -433,7 +433,9 @@ def test_a_passport_lookup_for_a_loss_report_is_audited_and_probing_is_stopped(a
     with pytest.raises(actions.TooManyLookups):
         actions.find_passport_to_report(by=by, number="TK3333333", family_name="SATO", date_of_birth=born)
     lookups = AuditEntry.objects.filter(username="london_clerk", action="read")
-    assert lookups.count() == 1 + actions.LOOKUP_FAILURES_PER_HOUR
+    # The match, each miss, and the refused attempt: every lookup is in the audit log.
+    assert lookups.count() == 1 + actions.LOOKUP_FAILURES_PER_HOUR + 1
+    assert lookups.filter(object_repr=f"{actions.LOOKUP_MISS}: refused").count() == 1
     assert lookups.filter(object_repr__endswith="no match").count() == actions.LOOKUP_FAILURES_PER_HOUR
 
 
