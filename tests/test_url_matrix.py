@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from consular.identity.models import DuplicateReview
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
@@ -126,6 +127,9 @@ EXPECTED = [
                                                    "london_clerk": 200}),
     row("identity:person_search", **SIGNED_IN_200),
     row("identity:person_create", **{**SIGNED_IN_200, "auditor": 403}),
+    # HQ's duplicate-review queue: the offices that raised a review never see it (404), HQ and auditors do.
+    row("identity:review_list", **{**HQ_PRODUCTION, "hq_admin": 200}),
+    row("identity:review_detail", "review", **{**HQ_PRODUCTION, "hq_admin": 200}),
     row("identity:person_detail", "nyc_person", **NYC_ONLY),
     row("identity:person_detail", "london_person", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                       "london_clerk": 200}),
@@ -239,6 +243,9 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client):
         "london_passport": {"reference": london_passport.case.reference},
         "hq_batch": {"reference": batch.reference},
         "nyc_person": {"pk": PersonFactory(created_by_office=nyc).pk},
+        "review": {"pk": DuplicateReview.unscoped.create(
+            person=PersonFactory(created_by_office=london), candidate=PersonFactory(created_by_office=nyc), score=92,
+            raised_by_office=london, raised_by="london_clerk").pk},
         "london_person": {"pk": PersonFactory(created_by_office=london).pk},
         "nyc_case": {"reference": nyc_case.reference},
         "london_case": {"reference": london_case.reference},

@@ -239,3 +239,11 @@ def test_the_mission_sees_only_that_a_review_is_pending(review, london_clerk, si
     assert "HQ is checking whether this person is already on file" in text
     candidate_page = reverse("identity:person_detail", kwargs={"pk": review.candidate_id})
     assert candidate_page not in text and "NYC" not in text
+
+
+def test_hq_home_counts_the_waiting_reviews_and_links_to_them(review, hq_officer, nyc_clerk, signed_in):
+    home = signed_in(hq_officer).get("/")
+    panel = next(panel for panel in home.context["panels"] if panel.key == "duplicate_reviews")
+    assert panel.figures[0].value == 1 and panel.figures[0].url == reverse("identity:review_list")
+    assert reverse("identity:review_list") in signed_in(hq_officer).get(reverse("identity:person_search")).text
+    assert all(panel.key != "duplicate_reviews" for panel in signed_in(nyc_clerk).get("/").context["panels"])
