@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consular import text
 from consular.audit.actions import Action, changes_between, record
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
@@ -629,9 +630,11 @@ def collect_passport(
     """Hand-over at the desk: identity checked, the old passport cancelled, the new one valid, the case closed."""
     _holding_office_only(application, by)
     _ensure_current(application.case, expected_version)
-    evidence = (identity_evidence or "").strip()
+    evidence = text.clean(identity_evidence)
     if not evidence:
         raise ValidationError({"identity_evidence": _("Say how the applicant's identity was checked.")})
+    if (problem := text.problem(evidence)) is not None:
+        raise ValidationError({"identity_evidence": [problem]})
     passport = application.current_passport
     if passport is None or application.case.status != Status.READY:
         raise TransitionRefused(_("There is no passport ready for collection on this application."))
@@ -748,6 +751,10 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
         errors["kind"] = [_("Say whether the passport was lost or stolen.")]
     if not details.circumstances.strip():
         errors["circumstances"] = [_("Describe what happened.")]
+    # Read by other missions and HQ: nothing invisible in it (`consular.text`).
+    for field, multiline in (("circumstances", True), ("police_reference", False)):
+        if (problem := text.problem(getattr(details, field), multiline=multiline)) is not None:
+            errors.setdefault(field, []).append(problem)
     if details.kind == LossReport.Kind.STOLEN and not details.police_reference.strip():
         errors["police_reference"] = [_("A theft needs the police report reference.")]
     if details.happened_on is not None and details.happened_on > by.office.local_today():
@@ -760,8 +767,8 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
     if errors:
         raise ValidationError(errors)
     report = LossReport.objects.create(
-        document=document, kind=details.kind, circumstances=details.circumstances.strip(),
-        police_reference=details.police_reference.strip(), happened_on=details.happened_on, office=by.office,
+        document=document, kind=details.kind, circumstances=text.clean(details.circumstances, multiline=True),
+        police_reference=text.clean(details.police_reference), happened_on=details.happened_on, office=by.office,
         reported_by=by.name,
     )
     status = IdentityDocument.Status.LOST if details.kind == LossReport.Kind.LOST else IdentityDocument.Status.STOLEN

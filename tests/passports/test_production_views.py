@@ -646,6 +646,14 @@ def test_a_theft_without_the_police_reference_is_rejected_next_to_the_field(engl
     assert not LossReport.unscoped.exists()
 
 
+def test_a_loss_report_with_a_bidi_override_is_refused_next_to_the_field(english, london_clerk, nyc_passport):
+    response = english(london_clerk).post(LOST, lost(circumstances="Lost at \u202eeciffo tsop"))
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["circumstances"]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in error
+    assert not LossReport.unscoped.exists()
+
+
 def test_a_passport_already_reported_cannot_be_reported_again(english, london_clerk, nyc_clerk, nyc_passport):
     assert english(nyc_clerk).post(LOST, lost()).status_code == 302
     response = english(london_clerk).post(LOST, lost(kind="stolen", police_reference="MET-2026-1"))
