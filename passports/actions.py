@@ -469,15 +469,27 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
         reference=f"{series}-{next_in_series(series):06d}", created_by=by.name, size=len(applications)
     )
     issued_on = office.local_today()
-    pages, documents, passports = [], [], []
+    pages, documents, passports, refusals = [], [], [], []
     for application, number in zip(applications, numbers, strict=True):
-        page = data_page(application, number, issued_on)
+        try:
+            page = data_page(application, number, issued_on)
+        except mrz.CannotWrite as refusal:
+            # Never a passport whose MRZ leaves out part of the name or holds a code no state has:
+            # the batch is refused as a whole (the numbers go back), naming each application.
+            refusals.append(_("%(reference)s: %(problem)s") % {
+                "reference": application.case.reference, "problem": refusal.message})
+            continue
         pages.append(page)
         documents.append(IdentityDocument(
             person=application.case.person, kind=IdentityDocument.Kind.PASSPORT, number=number,
             issuing_state=ISSUING_STATE, issued_on=issued_on, expires_on=date.fromisoformat(page["expires_on"]),
             status=IdentityDocument.Status.PENDING,
         ))
+    if refusals:
+        raise ValidationError([
+            *refusals,
+            _("Correct the applicant's record, or leave the application out of the batch; no batch was created."),
+        ])
     IdentityDocument.unscoped.bulk_create(documents)
     for application, page, document in zip(applications, pages, documents, strict=True):
         passports.append(Passport(

@@ -238,6 +238,19 @@ def test_a_batch_allocates_numbers_computes_the_mrz_and_exports_with_a_checksum(
     assert approved.case.status == Status.IN_PRODUCTION
 
 
+def test_a_batch_refuses_a_name_the_mrz_cannot_write_and_names_the_application(approved, hq_actor, nyc, hq):
+    from consular.identity.models import Person
+
+    # Written past the validators (an import, an old record): the batch must not print a passport
+    # whose MRZ leaves the given names out, nor fail with a server error.
+    Person.unscoped.filter(pk=approved.case.person_id).update(given_names="ΑΛΈΞΑΝΔΡΟΣ")
+    with pytest.raises(ValidationError) as refused:
+        actions.create_batch(by=hq_actor)
+    assert refused.value.messages[0].startswith(f"{approved.case.reference}: The given names hold “Α”")
+    assert not ProductionBatch.unscoped.exists() and not IdentityDocument.unscoped.exists()
+    assert NumberSeries.objects.get().next_number == 1
+
+
 def test_only_hq_officers_produce_passports(approved, officer):
     with pytest.raises(PermissionDenied):
         actions.create_batch(by=officer)

@@ -210,6 +210,21 @@ def test_creating_a_batch_when_the_numbers_ran_out_is_rejected_and_saves_nothing
     assert Case.unscoped.get(pk=approved.case_id).status == Status.APPROVED
 
 
+def test_a_batch_whose_mrz_cannot_be_written_is_refused_by_name_and_saves_nothing(english, hq_officer, approved):
+    # A record from before the Latin-name rule (or written past it): the MRZ writer refuses it,
+    # and HQ reads which application and why instead of a server error.
+    Person = type(approved.case.person)
+    Person.unscoped.filter(pk=approved.case.person_id).update(given_names="ΑΛΈΞΑΝΔΡΟΣ")
+    response = english(hq_officer).post(QUEUE, {"form": "selection", "applications": [approved.pk]})
+    assert response.status_code == 400
+    assert approved.case.reference in response.text
+    assert "The given names hold “Α” (U+0391 GREEK CAPITAL LETTER ALPHA)" in response.text
+    assert "no batch was created" in response.text
+    assert not ProductionBatch.unscoped.exists() and not Passport.unscoped.exists()
+    assert NumberSeries.objects.get().next_number == 1
+    assert Case.unscoped.get(pk=approved.case_id).status == Status.APPROVED
+
+
 def test_a_batch_of_the_oldest_takes_that_many_oldest_first(english, hq_officer, nyc, hq, fees):
     first, second, _third = make_approved(3, nyc, hq)
     response = english(hq_officer).post(QUEUE, {"form": "oldest", "count": 2})
