@@ -591,6 +591,23 @@ def test_a_wrong_check_digit_is_named_next_to_its_field(english, london_clerk):
     assert "This MRZ has problems" in response.text
 
 
+def test_a_code_no_state_has_and_a_letter_in_the_filler_are_named_next_to_their_fields(english, london_clerk):
+    line1, line2 = td3()
+    line1 = "P<KOC" + line1[5:-1] + "X"  # SATO<<KENJI, fillers, and an X written at the end
+    response = english(london_clerk).post(MRZ, {"mrz": f"{line1}\n{line2[:10]}FFN{line2[13:]}"})
+    assert response.status_code == 200
+    rows = {row["field"]: row for row in response.context["rows"]}
+    assert rows["issuing_state"]["problems"] == [
+        "The issuing state KOC is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."
+    ]
+    assert rows["nationality"]["problems"] == [
+        "The nationality FFN is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."
+    ]
+    assert rows["name"]["problems"] == [
+        "The name has letters after the fillers that end it, from position 44 of line 1."
+    ]
+
+
 def test_mrz_garbage_is_a_clear_400_and_stores_nothing(english, london_clerk):
     client = english(london_clerk)
     before = AuditEntry.unscoped.count()
