@@ -82,13 +82,19 @@ def _is_noncharacter(code: int) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
-def _joins_letters(before: str, after: str) -> bool:
-    """A joiner between two letters (or marks) of a script that uses it."""
+def _joins_letters(joiner: str, before: str, after: str) -> bool:
+    """A joiner between two letters (or marks) of a script that uses it, or ZWJ inside an emoji sequence (👩‍👧)."""
+    if not (before and after):
+        return False
 
     def in_joining_script(char: str) -> bool:
         return unicodedata.category(char)[0] in "LM" and unicodedata.name(char, "").startswith(JOINING_SCRIPTS)
 
-    return bool(before and after) and in_joining_script(before) and in_joining_script(after)
+    if in_joining_script(before) and in_joining_script(after):
+        return True
+    # An emoji ZWJ sequence: a pictograph (or its skin tone or emoji presentation selector) ZWJ a pictograph.
+    emoji_before = unicodedata.category(before) in ("So", "Sk") or before == "\ufe0f"
+    return joiner == "\u200d" and emoji_before and unicodedata.category(after) == "So"
 
 
 def problem(value: str | None, *, multiline: bool = False) -> Promise | None:
@@ -106,7 +112,7 @@ def problem(value: str | None, *, multiline: bool = False) -> Promise | None:
         elif category == "Cc":
             message = CONTROL
         elif char in JOINERS:
-            if _joins_letters(text[index - 1 : index], text[index + 1 : index + 2]):
+            if _joins_letters(char, text[index - 1 : index], text[index + 1 : index + 2]):
                 continue
             message = MISPLACED_JOINER
         elif category == "Cf" or char in INVISIBLE:
