@@ -156,8 +156,7 @@ def test_invalid_latin_letters_are_refused_by_the_action_and_save_nothing(signed
         ("family_name", "ОNO", "“О” (U+041E CYRILLIC CAPITAL LETTER O) is not the Latin letter O it looks like"),
     ],
 )
-def test_hidden_characters_and_look_alikes_are_refused_next_to_their_field(signed_in, nyc_clerk, field, value,
-                                                                          message):
+def test_hidden_characters_and_look_alikes_are_refused_next_to_their_field(signed_in, nyc_clerk, field, value, message):
     # No confirm_new: the field is refused before any duplicate check runs.
     response = signed_in(nyc_clerk).post(reverse("identity:person_create"), {**FORM, field: value})
     assert response.status_code == 400
