@@ -39,6 +39,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consular import text
 from consular.api.conditional import require_if_match
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CursorPagination
@@ -352,7 +353,9 @@ class ApplicationRequest(serializers.Serializer):
         required=False, allow_blank=True, max_length=8, help_text="Office code; your own office by default."
     )
     photo = Base64File(required=False, allow_null=True, help_text="JPEG or PNG, 35 × 45 mm at 300 dpi or more.")
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", validators=[text.validate_multiline]
+    )
 
     def validate(self, data: dict) -> dict:
         if (data.get("person") is None) == (data.get("new_person") is None):
@@ -380,13 +383,15 @@ class PaymentRequest(serializers.Serializer):
 class TransitionRequest(serializers.Serializer):
     transition = serializers.CharField(max_length=48, help_text="A name from the application's `transitions`.")
     note = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Why; refusing requires it."
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
+        help_text="Why; refusing requires it.", validators=[text.validate_multiline],
     )
 
 
 class CollectionRequest(serializers.Serializer):
     identity_evidence = serializers.CharField(
-        max_length=200, help_text="How the applicant's identity was checked at the desk."
+        max_length=200, help_text="How the applicant's identity was checked at the desk.",
+        validators=[text.validate_single_line],
     )
 
 

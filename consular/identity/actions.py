@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.audit.actions import Action, changes_between, probe_fingerprint, recent_probes, record, record_probe
 from consular.identity.models import (
     DUPLICATE_DOCUMENT,
@@ -22,6 +23,7 @@ from consular.identity.models import (
     PersonAccess,
     PersonNameKey,
     Sex,
+    normalised_latin_name,
 )
 from consular.identity.names import PartialDate, blocking_keys
 from consular.identity.search import Duplicate, DuplicateCheck, likely_duplicates
@@ -60,6 +62,7 @@ TEXT_FIELDS = (
     "email",
     "honseki_prefecture",
 )
+MULTILINE_FIELDS = ("address_abroad", "address_home")
 
 
 def _ensure_may_write(actor: Actor, person: Person | None = None) -> None:
@@ -89,22 +92,26 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     values = dict(fields)
     for name in LATIN_NAME_FIELDS:
         if name in values:
-            # ICAO 9303 prints names in capitals; runs of spaces are a typing accident.
-            values[name] = " ".join((values[name] or "").split()).upper()
+            values[name] = normalised_latin_name(values[name])
     for name in READING_FIELDS:
         if name in values:
             # NFKC turns half-width katakana (ｵｵﾉ) into full-width (オオノ); readings carry no kanji it could change.
-            values[name] = " ".join(unicodedata.normalize("NFKC", values[name] or "").split())
+            values[name] = _single_spaced(unicodedata.normalize("NFKC", values[name] or ""))
     for name in TEXT_FIELDS:
         if name in values:
-            # Native names are only trimmed: NFKC would swap variant kanji (e.g. 﨑) that people rightly insist on.
-            values[name] = (values[name] or "").strip()
+            # Native names get NFC, not NFKC, which would swap variant kanji (e.g. 﨑) that people rightly
+            # insist on; `text.clean` also keeps the compatibility ideographs NFC would replace.
+            values[name] = text.clean(values[name], multiline=name in MULTILINE_FIELDS)
     if isinstance(values.get("nationalities"), list | tuple):
         codes = [str(code).strip().upper() for code in values["nationalities"]]
         values["nationalities"] = list(dict.fromkeys(codes))
     if "phone" in values:
         values["phone"] = normalised_phone(values["phone"])
     return values
+
+
+def _single_spaced(value: str) -> str:
+    return " ".join(part for part in value.split(" ") if part)
 
 
 def _for_audit(values: dict[str, Any]) -> dict[str, Any]:

@@ -9,12 +9,13 @@ from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consular import text
 from consular.api.conditional import etag_for
 from consular.api.idempotency import idempotent
 from consular.api.problems import PROBLEM_CONTENT_TYPE, problem
 from consular.audit.actions import Action, record
 from consular.identity import actions
-from consular.identity.forms import clean_date_of_birth, clean_nationality
+from consular.identity.forms import clean_date_of_birth, clean_nationality, validate_entered_latin_name
 from consular.identity.models import Person, Sex
 from consular.identity.names import PartialDate
 from consular.identity.search import Duplicate, Result, search_persons
@@ -84,19 +85,36 @@ class SearchParameters(serializers.Serializer):
             raise serializers.ValidationError(error.messages) from error
 
 
+# The same field rules as the page's PersonForm, so a bad name is a 400 on its field before any duplicate check.
+LATIN_NAME = [validate_entered_latin_name]
+ONE_LINE = [text.validate_single_line]
+
+
 class NewPerson(serializers.Serializer):
-    family_name = serializers.CharField(max_length=100)
-    given_names = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    family_name_native = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    given_names_native = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    family_name_reading = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    given_names_reading = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    family_name = serializers.CharField(max_length=100, validators=LATIN_NAME)
+    given_names = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=LATIN_NAME
+    )
+    family_name_native = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=ONE_LINE
+    )
+    given_names_native = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=ONE_LINE
+    )
+    family_name_reading = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=ONE_LINE
+    )
+    given_names_reading = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=ONE_LINE
+    )
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_year = serializers.IntegerField(min_value=1850, max_value=2200)
     birth_month = serializers.IntegerField(min_value=1, max_value=12, required=False, allow_null=True, default=None)
     birth_day = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True, default=None)
     nationalities = serializers.ListField(child=serializers.CharField(max_length=3), min_length=1)
-    place_of_birth = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    place_of_birth = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=ONE_LINE
+    )
     confirm_new = serializers.BooleanField(
         required=False,
         default=False,

@@ -6,6 +6,7 @@ log and the admin copy into their own records.
 
 import calendar
 import re
+import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.offices.models import Office, validate_alpha3
 from consular.offices.scoping import Actor, OfficeScopedManager, ScopedQuerySet
 
@@ -27,15 +29,28 @@ KANA = re.compile(r"[\u3041-\u309F\u30A0-\u30FF\u31F0-\u31FF \u3000]*")
 DOCUMENT_NUMBER = r"\A[A-Z0-9]+\Z"
 
 
+def normalised_latin_name(value: str) -> str:
+    """A Latin name as the record keeps it: capitals (ICAO 9303), single spaces, NFKC.
+
+    NFKC makes the full-width letters a Japanese keyboard types (U+FF39 …) plain A to Z. Tabs and other
+    controls stay, for the validator to refuse by name.
+    """
+    return " ".join(part for part in unicodedata.normalize("NFKC", value or "").split(" ") if part).upper()
+
+
 def validate_latin_name(value: str) -> None:
+    text.validate_single_line(value)
     if value and not LATIN_NAME.fullmatch(value):
+        # Name the character: a Cyrillic А looks like A, and "use A–Z" alone does not say what is wrong.
         raise ValidationError(
-            _("Use the name as the passport prints it: capital letters A–Z, spaces, hyphens and apostrophes."),
+            text.latin_name_problem(value)
+            or _("Use the name as the passport prints it: capital letters A–Z, spaces, hyphens and apostrophes."),
             code="latin_name",
         )
 
 
 def validate_kana(value: str) -> None:
+    text.validate_single_line(value)
     if not KANA.fullmatch(value):
         raise ValidationError(_("Write the reading in kana."), code="kana")
 
@@ -166,8 +181,12 @@ class Person(models.Model):
         validators=[validate_latin_name],
         help_text=_("As the passport prints them; empty for a person with no given name."),
     )
-    family_name_native = models.CharField(_("family name (native script)"), max_length=100, blank=True)
-    given_names_native = models.CharField(_("given names (native script)"), max_length=100, blank=True)
+    family_name_native = models.CharField(
+        _("family name (native script)"), max_length=100, blank=True, validators=[text.validate_single_line]
+    )
+    given_names_native = models.CharField(
+        _("given names (native script)"), max_length=100, blank=True, validators=[text.validate_single_line]
+    )
     family_name_reading = models.CharField(
         _("family name (kana reading)"), max_length=100, blank=True, validators=[validate_kana]
     )
@@ -186,16 +205,19 @@ class Person(models.Model):
     birth_day = models.PositiveSmallIntegerField(
         _("day of birth"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
-    place_of_birth = models.CharField(_("place of birth"), max_length=200, blank=True)
+    place_of_birth = models.CharField(
+        _("place of birth"), max_length=200, blank=True, validators=[text.validate_single_line]
+    )
     nationalities = models.JSONField(
         _("nationalities"),
         default=list,
         validators=[validate_nationalities],
         help_text=_("ISO 3166-1 alpha-3 codes, e.g. JPN."),
     )
-    address_abroad = models.TextField(_("address abroad"), blank=True)
-    address_home = models.TextField(_("address at home"), blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    address_abroad = models.TextField(_("address abroad"), blank=True, validators=[text.validate_multiline])
+    address_home = models.TextField(_("address at home"), blank=True, validators=[text.validate_multiline])
+    # EmailValidator lets a domain hold any character from U+00A1 on, U+202E included.
+    email = models.EmailField(_("email"), blank=True, validators=[text.validate_single_line])
     phone = models.CharField(
         _("phone"),
         max_length=16,

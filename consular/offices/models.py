@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from consular import countries
 from consular.offices.scoping import OfficeScopedManager, ScopedQuerySet
 
 
@@ -21,8 +22,15 @@ def validate_timezone(value: str) -> None:
 
 
 def validate_alpha3(value: str) -> None:
+    """A country, nationality or issuing authority: ISO 3166-1 alpha-3 or a code ICAO Doc 9303 adds (XXA …)."""
     if len(value) != 3 or not value.isascii() or not value.isupper() or not value.isalpha():
         raise ValidationError(_("Use a three-letter ISO 3166-1 alpha-3 code, e.g. USA."))
+    if not countries.is_record_code(value):
+        raise ValidationError(
+            _("%(value)s is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+            params={"value": value},
+            code="unknown_country",
+        )
 
 
 class Role(models.TextChoices):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consular import text
 from consular.audit.actions import Action, record
 from consular.identity.actions import follow_merges, grant_person_access
 from consular.identity.models import Person
@@ -67,10 +69,16 @@ def next_in_series(series: str) -> int:
 
 @transaction.atomic
 def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case:
-    """A new case at the actor's office, in the case type's first status, with its first event."""
+    """A new case at the actor's office, in the case type's first status, with its first event.
+
+    TransitionRefused for an auditor; ValidationError on `note` for text that cannot be kept (`consular.text`).
+    """
     case_type = CASE_TYPES[case_type_code]
     if by.is_read_only:
         raise TransitionRefused(_("Auditors cannot open cases."))
+    note = text.clean(note, multiline=True)
+    if (problem := text.problem(note, multiline=True)) is not None:
+        raise ValidationError({"note": [problem]})
     now = timezone.now()
     case = Case.unscoped.create(
         reference=next_reference(case_type, by.office), case_type=case_type.code, person=person,
@@ -116,6 +124,9 @@ def _refusal(case: Case, transition: Transition, actor: Actor, note: str | None 
             return str(reason)
     if note is not None and transition.note_required and not note.strip():
         return _("A note is required.")
+    # Notes are read by other offices in the timeline: a bidi override there could make it lie.
+    if note is not None and (problem := text.problem(note, multiline=True)) is not None:
+        return _("The note: %(problem)s") % {"problem": problem}
     return None
 
 
@@ -125,6 +136,7 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
 
     Raises TransitionRefused (with the reason) or StaleVersion; on either, nothing is written.
     """
+    note = text.clean(note, multiline=True)
     case_type = case_type_of(case)
     transition = case_type.by_name.get(transition_name)
     if transition is None:
@@ -177,6 +189,7 @@ def fire_many(
     """
     if not cases:
         return []
+    note = text.clean(note, multiline=True)
     expected = {case.pk: case.version for case in cases}
     stored = list(
         Case.unscoped.select_for_update(of=("self",)).select_related("current_office", *related)

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consular import text
 from consular.api.conditional import etag_for
 from consular.api.idempotency import idempotent
 from consular.api.pagination import KeysetPagination
@@ -239,7 +240,7 @@ class FireRequest(serializers.Serializer):
     transition = serializers.CharField(max_length=48, help_text="A transition name from the case's `transitions`.")
     version = serializers.IntegerField(min_value=1, help_text="The case `version` you read.")
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
-                                 help_text="Why; some transitions require it.")
+                                 help_text="Why; some transitions require it.", validators=[text.validate_multiline])
 
 
 class CaseTransitions(APIView):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.workflow.transitions import CASE_TYPES
 
 NOTE_MAX_LENGTH = 4000
@@ -53,14 +54,14 @@ class OpenEnquiryForm(forms.Form):
 
     person = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("What the citizen asks"), widget=forms.Textarea(attrs={"rows": 4}),
-                           max_length=NOTE_MAX_LENGTH)
+                           max_length=NOTE_MAX_LENGTH, validators=[text.validate_multiline])
 
 
 class FireForm(forms.Form):
     transition = forms.CharField(widget=forms.HiddenInput, max_length=48)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=NOTE_MAX_LENGTH)
+                           max_length=NOTE_MAX_LENGTH, validators=[text.validate_multiline])
 
     def clean_note(self) -> str:
         return self.cleaned_data["note"].strip()

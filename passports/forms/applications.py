@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.identity.forms import DATE_OF_BIRTH_HELP, clean_date_of_birth
 from consular.identity.names import PartialDate
 from consular.workflow.forms import NOTE_MAX_LENGTH
@@ -116,7 +117,11 @@ class ApplicationForm(forms.Form):
     collecting_office = forms.TypedChoiceField(label=_("Collected at"), coerce=int)
     photo = PhotoField(required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        validators=[text.validate_multiline],
     )
 
     def __init__(

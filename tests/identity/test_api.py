@@ -178,6 +178,19 @@ def test_names_the_model_refuses_are_a_400_problem_and_save_nothing(signed_in, n
     assert Person.unscoped.count() == 0
 
 
+def test_hidden_characters_and_look_alikes_are_a_400_on_their_field_and_save_nothing(signed_in, nyc_clerk):
+    client = signed_in(nyc_clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    hidden = {"family_name": "ОNO", "given_names_native": "花子\u2066", "place_of_birth": "\x07"}  # Cyrillic О
+    body = assert_problem(post_person(client, {**NEW, **hidden}), 400)
+    errors = {error["field"]: error["message"] for error in body["errors"]}
+    assert set(errors) == {"family_name", "given_names_native", "place_of_birth"}
+    assert "U+041E CYRILLIC CAPITAL LETTER O" in errors["family_name"]
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in errors["given_names_native"]
+    assert "U+0007 BELL" in errors["place_of_birth"]
+    assert Person.unscoped.count() == 0
+
+
 def test_an_auditor_cannot_create_a_person(signed_in, auditor):
     assert_problem(post_person(signed_in(auditor), NEW), 403)
     assert Person.unscoped.count() == 0

@@ -158,6 +158,23 @@ def test_invalid_latin_letters_are_refused_by_the_action_and_save_nothing(signed
     assert Person.unscoped.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("family_name_native", "小野\u202e", "Contains an invisible control character (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+        ("place_of_birth", "Osaka\u200b", "Contains an invisible control character (U+200B ZERO WIDTH SPACE)"),
+        ("family_name", "ОNO", "“О” (U+041E CYRILLIC CAPITAL LETTER O) is not the Latin letter O it looks like"),
+    ],
+)
+def test_hidden_characters_and_look_alikes_are_refused_next_to_their_field(signed_in, nyc_clerk, field, value, message):
+    # No confirm_new: the field is refused before any duplicate check runs.
+    response = signed_in(nyc_clerk).post(reverse("identity:person_create"), {**FORM, field: value})
+    assert response.status_code == 400
+    assert [message in error for error in response.context["form"].errors[field]] == [True]
+    assert message in response.text
+    assert Person.unscoped.count() == 0
+
+
 def test_an_auditor_cannot_create_a_person(signed_in, auditor):
     response = signed_in(auditor).post(reverse("identity:person_create"), FORM)
     assert response.status_code == 403

@@ -511,6 +511,14 @@ def test_collection_needs_the_identity_evidence_and_a_passport_ready(osaka_api, 
     assert "no passport ready" in assert_problem(not_received, 422)["detail"]
 
 
+def test_collection_evidence_with_a_hidden_character_is_a_400_on_the_field(osaka_api, dispatched):
+    reference = dispatched.case.reference
+    hidden = post(osaka_api, f"{detail(reference)}collection/", {"identity_evidence": "Licence\u2067 42"},
+                  if_match=etag(osaka_api, reference))
+    [error] = assert_problem(hidden, 400)["errors"]
+    assert error["field"] == "identity_evidence" and "U+2067" in error["message"]
+
+
 def test_handing_over_by_transition_points_to_the_collection_endpoint(osaka_api, dispatched):
     reference = dispatched.case.reference
     fire_over_api(osaka_api, reference, "receive")

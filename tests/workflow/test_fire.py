@@ -108,6 +108,28 @@ def test_a_note_is_required_where_the_table_says_so(case, nyc_clerk):
         fire(case, "withdraw", by=actor_for(nyc_clerk), expected_version=1, note="  ")
 
 
+def test_a_note_with_a_hidden_character_is_refused_and_moves_nothing(case, nyc_clerk):
+    # A timeline is read by other offices: a bidi override would make the note say something else.
+    with pytest.raises(TransitionRefused, match="U\\+202E RIGHT-TO-LEFT OVERRIDE"):
+        fire(case, "withdraw", by=actor_for(nyc_clerk), expected_version=1, note="Changed \u202ednim rieht")
+    case.refresh_from_db()
+    assert (case.status, case.version) == (Status.RECEIVED, 1)
+
+
+def test_a_note_is_kept_in_nfc_with_line_breaks_as_lf(case, nyc_clerk):
+    event = fire(case, "withdraw", by=actor_for(nyc_clerk), expected_version=1, note="Caf\u00e9 talk\r\nNo more ")
+    assert event.note == "Café talk\nNo more"
+
+
+def test_opening_with_a_hidden_character_in_the_note_is_a_field_error(person, nyc_clerk, hq):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        open_case("enquiry", person=person, by=actor_for(nyc_clerk), note="Question\x00")
+    assert "U+0000 NULL" in str(raised.value.message_dict["note"][0])
+    assert not Case.unscoped.exists()
+
+
 def test_roles_and_offices_the_table_does_not_name_are_refused(case, nyc_clerk, london_clerk, auditor, hq_officer):
     fire(case, "start", by=actor_for(nyc_clerk), expected_version=1)
     for outsider in (london_clerk, auditor, hq_officer):

@@ -215,6 +215,13 @@ def test_enquiry_without_a_note_is_refused_and_saves_nothing(english, nyc_clerk,
     assert not Case.unscoped.exists()
 
 
+def test_enquiry_with_a_hidden_character_is_refused_next_to_the_note(english, nyc_clerk, person):
+    response = english(nyc_clerk).post("/cases/new/enquiry/", {"person": person.pk, "note": "Visa\u2066 question"})
+    assert response.status_code == 400
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in response.text
+    assert not Case.unscoped.exists()
+
+
 def test_auditor_cannot_open_an_enquiry(english, auditor, person):
     assert english(auditor).get("/cases/new/enquiry/").status_code == 403
     assert english(auditor).post("/cases/new/enquiry/", {"person": person.pk, "note": "x"}).status_code == 403
