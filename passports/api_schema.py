@@ -6,6 +6,7 @@ Kept apart from passports/api.py so the views read as views; nothing here runs p
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from consular.api.schema import PROBLEM_BODY
 from passports.models import Invalidation
 
 ROW_FIELDS = {
@@ -128,25 +129,8 @@ APPLICATION = inline_serializer(
         ),
     },
 )
-PROBLEM = inline_serializer(
-    "PassportProblem",
-    {
-        "type": serializers.URLField(),
-        "title": serializers.CharField(),
-        "status": serializers.IntegerField(),
-        "detail": serializers.CharField(),
-        "errors": inline_serializer(
-            "PassportProblemError",
-            {
-                "field": serializers.CharField(),
-                "message": serializers.CharField(),
-                "code": serializers.CharField(),
-            },
-            many=True,
-            required=False,
-        ),
-    },
-)
+# One problem component for the whole API (consular.api.schema), so examples below attach to it.
+PROBLEM = PROBLEM_BODY
 INVALIDATED_PAGE = inline_serializer(
     "PassportInvalidatedPage",
     {
@@ -292,7 +276,8 @@ CREATE_EXAMPLE = {
     "kind": "new",
     "passport_type": "ordinary",
     "validity_years": 10,
-    "photo": "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAgGBgcGBQgHBwcJCQgKDA…",
+    # Truncated for the page (a real photo is some 100 KB); still valid base64, so the example is a well-formed request.
+    "photo": "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAgGBgcGBQgHBwcJCQgKDA==",
     "note": "Counter 3",
 }
 PROBLEM_EXAMPLES = [
@@ -350,10 +335,11 @@ PROBLEM_EXAMPLES = [
 ]
 WRITE_RESPONSES = {
     200: APPLICATION,
-    400: OpenApiResponse(PROBLEM, description="A field is missing or invalid; `errors` lists them."),
+    400: OpenApiResponse(PROBLEM, description="The body does not match this schema; `errors` lists the fields."),
     403: OpenApiResponse(PROBLEM, description="The application is held by another office now."),
     404: OpenApiResponse(PROBLEM, description="No such application at your office."),
     412: OpenApiResponse(PROBLEM, description="If-Match is stale: read the application again."),
-    422: OpenApiResponse(PROBLEM, description="The rule refuses the step; `detail` says why."),
+    422: OpenApiResponse(PROBLEM, description="The rule refuses the step (`detail` says why), or a field the "
+                         "application's state refuses (`errors`)."),
     428: OpenApiResponse(PROBLEM, description="If-Match is missing."),
 }

@@ -8,6 +8,7 @@ The same key with a different request body is a 422.
 
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -25,9 +26,16 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 STORED_HEADERS = ("Location", "ETag")
 
 
+# As the schema publishes it (consular.api.schema.IDEMPOTENCY_KEY): 1 to 200 visible ASCII characters.
+KEY = re.compile(r"[!-~]{1,200}")
+
+
 class MissingIdempotencyKey(UnprocessableRequest):
     status_code = 400
-    default_detail = "POST requests need an Idempotency-Key header (a unique value per intended change, e.g. a UUID)."
+    default_detail = (
+        "POST requests need an Idempotency-Key header: a unique value per intended change (e.g. a UUID), "
+        "1 to 200 visible ASCII characters."
+    )
     default_code = "idempotency_key_missing"
 
 
@@ -51,8 +59,9 @@ def idempotent(post):
 
     @wraps(post)
     def wrapper(view, request, *args, **kwargs):
-        key = request.headers.get(HEADER, "").strip()
-        if not key or len(key) > 200:
+        # Servers drop the spaces around a header value (RFC 9110 §5.5); the test client does not.
+        key = request.headers.get(HEADER, "").strip(" \t")
+        if not KEY.fullmatch(key):
             raise MissingIdempotencyKey()
         fingerprint = _fingerprint(request)
         principal = _principal(request)

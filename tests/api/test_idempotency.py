@@ -108,7 +108,7 @@ def test_same_key_and_body_from_a_different_principal_is_not_a_replay(signed_in,
     response = add_holiday(signed_in(hq_admin), "NYC", THANKSGIVING, key="shared-key")
 
     # Run afresh, so it meets the one-holiday-a-day rule instead of getting nyc_supervisor's response.
-    assert_problem(response, 400)
+    assert_problem(response, 409)
     assert not response.has_header("Idempotent-Replayed")
 
 
