@@ -41,18 +41,21 @@ class BoundedJSONParser(JSONParser):
         if declared and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"The request body is larger than this endpoint accepts ({limit} bytes).")
         raw = stream.read(limit + 1) if stream is not None else b""
-        if len(raw) > limit:
-            raise PayloadTooLarge(f"The request body is larger than this endpoint accepts ({limit} bytes).")
-        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            text = raw.decode(encoding)
-            data = json.loads(text, parse_constant=_refuse_constant)
-        except RecursionError as deep:
-            raise MalformedBody(f"The JSON body is nested more than {MAX_DEPTH} levels deep.", "too_deep") from deep
-        except ValueError as error:
-            raise ParseError(f"JSON parse error - {error}") from error
-        check_shape(data)
-        return data
+        return load_json(raw, limit=limit, encoding=parser_context.get("encoding", settings.DEFAULT_CHARSET))
+
+
+def load_json(raw: bytes, *, limit: int = MAX_BODY_BYTES, encoding: str = "utf-8"):
+    """A JSON body within the limits: PayloadTooLarge (413), MalformedBody or ParseError (400)."""
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"The request body is larger than this endpoint accepts ({limit} bytes).")
+    try:
+        data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
+    except RecursionError as deep:
+        raise MalformedBody(f"The JSON body is nested more than {MAX_DEPTH} levels deep.", "too_deep") from deep
+    except ValueError as error:
+        raise ParseError(f"JSON parse error - {error}") from error
+    check_shape(data)
+    return data
 
 
 def _refuse_constant(name: str):
