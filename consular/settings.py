@@ -363,10 +363,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every status each operation can answer, each a problem+json body (consular/api/schema.py).
+    # Every status each operation can answer, each a problem+json body, and the links from one operation's
+    # answer to the next request (consular/api/schema.py; each domain app adds its own links).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "consular.api.schema.document_problems",
+        "consular.api.schema.link_core_operations",
+        "passports.api_schema.link_operations",
     ],
 }
 

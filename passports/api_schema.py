@@ -6,7 +6,7 @@ Kept apart from passports/api.py so the views read as views; nothing here runs p
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from consular.api.schema import PROBLEM_BODY
+from consular.api.schema import ETAG, PROBLEM_BODY, link
 from passports.models import Invalidation
 
 ROW_FIELDS = {
@@ -343,3 +343,34 @@ WRITE_RESPONSES = {
                          "application's state refuses (`errors`)."),
     428: OpenApiResponse(PROBLEM, description="If-Match is missing."),
 }
+
+
+WRITES = (
+    "passport_application_documents_create",
+    "passport_application_checklist_verify",
+    "passport_application_payment_create",
+    "passport_application_transitions_create",
+    "passport_application_collection_create",
+)
+
+
+def link_operations(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook (SPECTACULAR_SETTINGS): an application as a chain of reads and writes.
+
+    Every answer that shows an application (its creation, a read, each write) hands its reference and
+    ETag to every write, so the next step can always name the version it read.
+    """
+    reference = {"path.reference": "$response.body#/reference"}
+    link(result, "persons_create", 201, "passport_applications_create", {}, {"person": "$response.body#/id"})
+    link(result, "passport_applications_list", 200, "passport_applications_retrieve",
+         {"path.reference": "$response.body#/results/0/reference"})
+    sources = [("passport_applications_create", 201), ("passport_applications_retrieve", 200)]
+    sources += [(write, 200) for write in WRITES]
+    for source, status in sources:
+        link(result, source, status, "passport_applications_retrieve", reference)
+        for write in WRITES:
+            parameters = reference | {"header.If-Match": ETAG}
+            if write == "passport_application_checklist_verify":
+                parameters["path.code"] = "$response.body#/checklist/0/item"
+            link(result, source, status, write, parameters)
+    return result

@@ -36,7 +36,7 @@ class BadBody(OTPWebAuthnApiError):
 
 
 class BoundedJSONBody:
-    """The library parses bodies with a bare json.loads: `[` × 1,500 was a RecursionError (a 500).
+    """The library parses bodies with a bare json.loads: 1,500 nested `[` were a RecursionError (a 500).
 
     These bodies are small browser messages; the API's limits (consular.api.parsers) apply to them too.
     """

@@ -153,6 +153,44 @@ def document_problems(result: dict, generator, request, public) -> dict:
     return result
 
 
+# OpenAPI links (https://spec.openapis.org/oas/v3.0.3#link-object): what a response hands to the next request,
+# so that a client generator, and the stateful phase of CI's fuzzing, can follow create → read → change.
+# drf-spectacular has no way to declare them on a view; each app lists its own and adds them with link().
+ETAG = "$response.header.ETag"
+
+
+def link(result: dict, source: str, status: int, target: str, parameters: dict[str, str],
+         request_body: dict | None = None) -> None:
+    """Add a link from operation `source`'s `status` response to operation `target` (both by operationId)."""
+    operations = {operation["operationId"]: operation
+                  for methods in result["paths"].values() for operation in methods.values()}
+    if target not in operations:
+        raise KeyError(f"no operation {target!r} to link to")
+    definition: dict = {"operationId": target, "parameters": parameters}
+    if request_body is not None:
+        definition["requestBody"] = request_body
+    operations[source]["responses"][str(status)].setdefault("links", {})[target] = definition
+
+
+def link_core_operations(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: the links between the core's operations (persons, offices, holidays, cases)."""
+    link(result, "persons_create", 201, "persons_retrieve", {"path.id": "$response.body#/id"})
+    link(result, "persons_search", 200, "persons_retrieve", {"path.id": "$response.body#/results/0/person/id"})
+    for target in ("offices_retrieve", "offices_holidays_list", "offices_holidays_create"):
+        link(result, "me_retrieve", 200, target, {"path.code": "$response.body#/office/code"})
+    holiday = {"path.code": "$response.body#/office", "path.id": "$response.body#/id"}
+    link(result, "offices_holidays_create", 201, "offices_holidays_retrieve", holiday)
+    for source, status in (("offices_holidays_create", 201), ("offices_holidays_retrieve", 200)):
+        for target in ("offices_holidays_update", "offices_holidays_partial_update", "offices_holidays_destroy"):
+            link(result, source, status, target, holiday | {"header.If-Match": ETAG})
+    link(result, "cases_list", 200, "cases_retrieve_one", {"path.reference": "$response.body#/results/0/reference"})
+    for source in ("cases_retrieve_one", "cases_transitions_create"):
+        link(result, source, 200, "cases_transitions_create", {"path.reference": "$response.body#/reference"},
+             {"transition": "$response.body#/transitions/0/name", "version": "$response.body#/version"})
+    link(result, "cases_transitions_create", 200, "cases_retrieve_one", {"path.reference": "$response.body#/reference"})
+    return result
+
+
 def _as_problem(response: dict) -> None:
     """A 4xx response's body is problem details: its own schema if the view gave one, else Problem."""
     content = response.get("content", {})
