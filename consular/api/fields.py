@@ -10,6 +10,7 @@ the schema publishes.
 """
 
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 # Everything str.isspace() calls whitespace, which is what "only whitespace" means to the actions.
@@ -35,10 +36,10 @@ class Text(serializers.CharField):
             # First, so it is the one drf-spectacular publishes (blank, if allowed, never reaches validators).
             self.validators.insert(0, RegexValidator(pattern))
         if self.allow_blank:
-            self.validators.append(RegexValidator(ANY_TEXT, message="Null characters are not allowed."))
+            self.validators.append(RegexValidator(ANY_TEXT, message=_("Null characters are not allowed.")))
         else:
             self.validators.append(
-                RegexValidator(SOME_TEXT, message="Give more than whitespace, without null characters.")
+                RegexValidator(SOME_TEXT, message=_("Give more than whitespace, without null characters."))
             )
 
     def to_internal_value(self, data) -> str:
@@ -59,7 +60,7 @@ class Integer(serializers.IntegerField):
 class Boolean(serializers.BooleanField):
     """A JSON true or false: not "yes", not 1."""
 
-    default_error_messages = {"invalid": "Must be true or false."}
+    default_error_messages = {"invalid": _("Must be true or false.")}
 
     def to_internal_value(self, data) -> bool:
         if not isinstance(data, bool):
@@ -89,7 +90,7 @@ class QueryParameters(serializers.Serializer):
 
     def to_internal_value(self, data):
         blank = {
-            name: ["This parameter may not be empty; leave it out instead."]
+            name: [_("This parameter may not be empty; leave it out instead.")]
             for name, field in self.fields.items()
             if name in data and data.get(name) == "" and not getattr(field, "allow_blank", False)
         }

@@ -18,7 +18,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from consular.api.models import IdempotencyRecord
-from consular.api.problems import Conflict, UnprocessableRequest
+from consular.api.parsers import body_limit
+from consular.api.problems import Conflict, PayloadTooLarge, UnprocessableRequest
 from consular.offices.scoping import request_actor
 
 HEADER = "Idempotency-Key"
@@ -63,6 +64,10 @@ def idempotent(post):
         key = request.headers.get(HEADER, "").strip(" \t")
         if not KEY.fullmatch(key):
             raise MissingIdempotencyKey()
+        # The fingerprint reads the whole body: refuse one past the view's limit before reading it.
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and int(declared) > body_limit(view):
+            raise PayloadTooLarge(f"The request body is larger than this endpoint accepts ({body_limit(view)} bytes).")
         fingerprint = _fingerprint(request)
         principal = _principal(request)
         with transaction.atomic():

@@ -26,7 +26,8 @@ def page_size_from(request: Request, *, default: int = PAGE_SIZE, maximum: int =
     if text is None:
         return default
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
-        raise ValidationError({"page_size": [f"A whole number from 1 to {maximum}."]}, code="invalid")
+        raise ValidationError({"page_size": [_("A whole number from 1 to %(maximum)s.") % {"maximum": maximum}]},
+                              code="invalid")
     return int(text)
 
 

@@ -112,6 +112,16 @@ def test_a_7_mb_body_is_a_413_before_anything_is_parsed(osaka_api, osaka):
     assert str(MAX_BODY_BYTES) in problem["detail"]
 
 
+def test_a_write_past_the_limit_is_a_413_before_its_body_is_read_for_the_idempotency_fingerprint(osaka_api, osaka):
+    body = json.dumps({"family_name": "ONO", "padding": "x" * MAX_BODY_BYTES})
+
+    with mock.patch("consular.api.idempotency._fingerprint", side_effect=AssertionError("read")):
+        response = send(osaka_api, "post", "/api/v1/persons/", body)
+
+    assert_problem(response, 413)
+    assert not Person.unscoped.exists()
+
+
 def test_a_body_just_over_the_limit_is_a_413_on_every_small_endpoint(json_endpoints):
     body = json.dumps({"note": "x" * MAX_BODY_BYTES})
     for client, method, path in json_endpoints:

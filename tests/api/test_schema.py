@@ -184,3 +184,15 @@ def test_request_bodies_publish_what_the_server_refuses_in_text(schema):
     assert person["family_name"]["pattern"].startswith("^[^\\u0000]*[^\\u0000")
     assert person["nationalities"]["maxItems"] == 10
     assert person["birth_year"]["type"] == "integer"
+
+
+def test_links_hand_an_applications_reference_and_etag_to_every_write(schema):
+    created = schema["paths"]["/api/v1/passports/applications/"]["post"]["responses"]["201"]["links"]
+    payment = created["passport_application_payment_create"]
+    assert payment["parameters"] == {
+        "path.reference": "$response.body#/reference",
+        "header.If-Match": "$response.header.ETag",
+    }
+    recorded = schema["paths"]["/api/v1/persons/"]["post"]["responses"]["201"]["links"]
+    assert recorded["passport_applications_create"]["requestBody"] == {"person": "$response.body#/id"}
+    assert recorded["persons_retrieve"]["parameters"] == {"path.id": "$response.body#/id"}
