@@ -48,6 +48,16 @@ def _protected_files_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _office_codes_forgotten():
+    """The API's per-process office-code map assumes ids are never reused; a rolled-back test database reuses them."""
+    from consular.workflow.api import _OFFICE_CODES
+
+    _OFFICE_CODES.clear()
+    yield
+    _OFFICE_CODES.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

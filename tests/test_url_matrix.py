@@ -107,6 +107,7 @@ EXPECTED = [
     # Registering a passkey needs a fresh re-authentication, checked before the method.
     row("passkey_registration_begin", **PASSKEY_REGISTRATION),
     row("passkey_registration_complete", **PASSKEY_REGISTRATION),
+    row("passkey_authentication_begin", **{**ONLY_POST, "password_only": 405}),
     row("passkey_authentication_complete", **{**ONLY_POST, "password_only": 405}),
     row("otp_webauthn:credential-registration-begin", **PASSKEY_REGISTRATION),
     row("otp_webauthn:credential-registration-complete", **PASSKEY_REGISTRATION),
@@ -138,8 +139,9 @@ EXPECTED = [
     row("identity:person_merge", "london_person", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                      "london_clerk": 403, "hq_officer": 403, "hq_admin": 403,
                                                      "auditor": 403}),
-    # A bare GET has no query: a 400 problem for everyone who may search.
-    row("api_person_list", anonymous=401, password_only=401, **{m: 400 for m in CAST[2:]}),
+    # No GET on persons: a search by name would put personal data in the URL. It is POSTed to persons/search/.
+    row("api_person_list", anonymous=401, password_only=401, **{m: 405 for m in CAST[2:]}),
+    row("api_person_search", anonymous=401, password_only=401, **{m: 405 for m in CAST[2:]}),
     row("api_person_detail", "nyc_person", **API_NYC_ONLY),
     row("api_person_detail", "london_person", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                  "london_clerk": 200}),
@@ -295,4 +297,8 @@ def test_url_outcome_for_every_cast_member(entry: Row, cast_clients, objects):
             failures.append(f"{member}: expected {expected}, got {actual} {location}")
         if url.startswith("/api/") and actual >= 400:
             assert response["Content-Type"].startswith("application/problem+json"), (member, url)
+        # Any of these may carry personal data (or a redirect to it): never kept by a proxy or the browser.
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        if not {"no-store", "private"} <= directives:
+            failures.append(f"{member}: Cache-Control is {response.get('Cache-Control')!r}, not no-store, private")
     assert not failures, f"{url}: " + "; ".join(failures)

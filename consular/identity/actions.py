@@ -516,14 +516,19 @@ def record_new_person(
     transaction as the new record. `fields` are `create_person`'s; ValidationError saves
     nothing; TooManyProbes when the caller's checks are paused.
     """
+    # The record must be valid first: a name with a look-alike letter or a hidden control character is
+    # refused before it is compared with anyone (and before it lands in the audit entry of the check).
+    _ensure_may_write(by)
+    values = _normalised(fields)
+    Person(**values, created_by_office=by.office).full_clean()
     check = check_for_duplicates(
         by=by,
-        family_name=fields["family_name"],
-        given_names=fields.get("given_names", ""),
-        family_name_reading=fields.get("family_name_reading", ""),
-        given_names_reading=fields.get("given_names_reading", ""),
-        date_of_birth=PartialDate(fields["birth_year"], fields.get("birth_month"), fields.get("birth_day")),
-        nationality=str((fields.get("nationalities") or [""])[0]),
+        family_name=values["family_name"],
+        given_names=values.get("given_names", ""),
+        family_name_reading=values.get("family_name_reading", ""),
+        given_names_reading=values.get("given_names_reading", ""),
+        date_of_birth=PartialDate(values["birth_year"], values.get("birth_month"), values.get("birth_day")),
+        nationality=str((values.get("nationalities") or [""])[0]),
         request=request,
     )
     if check.visible and not confirm_new:

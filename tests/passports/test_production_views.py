@@ -395,7 +395,7 @@ def test_export_downloads_the_printer_file_uncached_and_is_audited(english, hq_o
     response = reauthenticated(english(hq_officer)).get(f"{detail(batch)}export/")
     body = b"".join(response.streaming_content)
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # consular.middleware.NoStoreMiddleware
     assert response["Content-Type"] == "application/json"
     assert f'filename="{batch.reference}.json"' in response["Content-Disposition"]
     assert hashlib.sha256(body).hexdigest() == batch.export_sha256
