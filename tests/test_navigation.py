@@ -78,8 +78,8 @@ def _walk(client, member: str) -> None:
 
 
 @pytest.mark.parametrize("member", STAFF)
-def test_every_page_of_the_matrix_a_member_may_open_is_two_clicks_from_their_home(member, cast_clients):
-    _walk(cast_clients[member], member)
+def test_every_page_of_the_matrix_a_member_may_open_is_two_clicks_from_their_home(member, request):
+    _walk(request.getfixturevalue("cast_clients")[member], member)
 
 
 @pytest.mark.parametrize("member", UNLISTED)
@@ -87,8 +87,9 @@ def test_roles_outside_the_matrix_reach_their_pages_too(member, request, signed_
     _walk(signed_in(request.getfixturevalue(member)), member)
 
 
-def test_the_walk_reaches_the_passport_desk_pages_from_the_menu(cast_clients):
-    found, _first = _reachable(cast_clients["nyc_clerk"])
+def test_the_walk_reaches_the_passport_desk_pages_from_the_menu(request):
+    clients = request.getfixturevalue("cast_clients")
+    found, _first = _reachable(clients["nyc_clerk"])
     assert {"passports:collection_desk", "passports:mrz_check", "passports:loss_report"} <= found
-    found, _first = _reachable(cast_clients["hq_officer"])
+    found, _first = _reachable(clients["hq_officer"])
     assert {"passports:production_queue", "passports:batch_list"} <= found

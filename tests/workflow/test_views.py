@@ -259,8 +259,8 @@ def test_other_office_case_is_404(english, london_clerk, case):
 
 
 def test_firing_moves_the_case_and_returns_to_it(english, nyc_clerk, case):
-    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "start", "version": 1, "note": " Called "},
-                                         follow=True)
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "start", "version": 1,
+                                                        "note": " Called "}, follow=True)
     case.refresh_from_db()
     assert (case.status, case.version) == (Status.IN_PROGRESS, 2)
     assert case.events.last().note == "Called"
@@ -282,7 +282,8 @@ def test_stale_version_is_a_conflict_that_keeps_the_typed_note(english, nyc_cler
 
 def test_refused_transition_shows_the_reason_and_saves_nothing(english, nyc_clerk, nyc_supervisor, case):
     fire(case, "start", by=actor_for(nyc_clerk), expected_version=1)
-    response = english(nyc_supervisor).post(detail(case), {"form": "transition", "transition": "refer_to_hq", "version": 2, "note": ""})
+    response = english(nyc_supervisor).post(detail(case), {"form": "transition", "transition": "refer_to_hq",
+                                                             "version": 2, "note": ""})
     assert response.status_code == 400
     assert "A note is required." in response.text
     case.refresh_from_db()
@@ -315,8 +316,8 @@ def test_auditor_reads_the_case_but_cannot_fire(english, auditor, case):
 
 def test_referring_office_still_reads_the_case_after_handing_it_over(english, nyc_clerk, nyc_supervisor, case):
     response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "start", "version": 1})
-    response = english(nyc_supervisor).post(detail(case), {"form": "transition", "transition": "refer_to_hq", "version": 2,
-                                                             "note": "Needs HQ"}, follow=True)
+    response = english(nyc_supervisor).post(detail(case), {"form": "transition", "transition": "refer_to_hq",
+                                                             "version": 2, "note": "Needs HQ"}, follow=True)
     assert response.status_code == 200
     assert "The case is held by another office." in response.text
 
