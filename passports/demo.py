@@ -1,7 +1,7 @@
 """Demo fee schedule, exchange rates, a number series and applications at every desk's stage, for `make run`.
 
-Never for production. New York has one to check, one to decide, one waiting at HQ and one on
-its way back; Osaka one to check and one on its way. Every step goes through the real actions.
+Never for production. New York has one to check, one to decide, one waiting at HQ, one on its
+way back and one ready for collection; Osaka one to check and one on its way. Every step goes through the real actions.
 """
 
 import io
@@ -17,10 +17,12 @@ from consular.identity.models import Person
 from consular.offices.models import ApiClient, Membership, Office, Role
 from consular.offices.scoping import Actor
 from consular.workflow.actions import fire
+from consular.workflow.models import Case
 from passports.actions import (
     create_batch,
     dispatch_batch,
     mark_batch_printed,
+    receive_shipment,
     record_payment,
     submit_application,
     verify_item,
@@ -47,6 +49,7 @@ APPLICANTS = [
     ("nyc_clerk", "ITO", "HIROSHI", "伊藤", "博", "M", (1979, 12, 24), "NYC", "approved"),
     ("nyc_clerk", "WATANABE", "AYA", "渡辺", "彩", "F", (1994, 4, 18), "NYC", "dispatched"),
     ("osaka_clerk", "KOBAYASHI", "REN", "小林", "蓮", "M", (2003, 10, 1), "OSA", "dispatched"),
+    ("nyc_clerk", "YOSHIDA", "MAI", "吉田", "舞", "F", (1996, 6, 28), "NYC", "ready"),
 ]
 # Who decides at each office: the officer at a mission, the clerk's own office system at a prefecture.
 DECIDER = {"NYC": "nyc_officer", "OSA": None}
@@ -81,7 +84,7 @@ def seed() -> None:
     NumberSeries.objects.get_or_create(prefix="TZ")
     if PassportApplication.unscoped.exists():
         return
-    to_dispatch = []
+    to_dispatch, to_receive = [], []
     for username, family, given, family_native, given_native, sex, (year, month, day), code, stage in APPLICANTS:
         by = _actor(username, code)
         person = Person.unscoped.filter(family_name=family, given_names=given).first() or create_person(
@@ -101,14 +104,20 @@ def seed() -> None:
         decider = _actor(DECIDER[code], code) if DECIDER[code] else _prefecture_system(code)
         case.refresh_from_db()
         fire(case, "approve", by=decider, expected_version=case.version)
-        if stage == "dispatched":
+        if stage in ("dispatched", "ready"):
             to_dispatch.append(application.pk)
+        if stage == "ready":
+            to_receive.append((application.case_id, username, code))
     if to_dispatch:
         hq = _actor("hq_officer", "HQ")
         with scope(actor=hq):  # the production queue is read as HQ reads it
             batch = create_batch(by=hq, application_ids=to_dispatch)
             batch = mark_batch_printed(batch, by=hq, expected_version=batch.version)
             dispatch_batch(batch, by=hq, expected_version=batch.version)
+    for case_id, username, code in to_receive:
+        by = _actor(username, code)
+        with scope(actor=by):
+            receive_shipment([Case.objects.get(pk=case_id)], by=by)
 
 
 def _prefecture_system(code: str) -> Actor:

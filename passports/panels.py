@@ -31,13 +31,16 @@ def panels(actor: Actor) -> list[Panel]:
     counted = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.DISPATCHED, Status.READY, Status.IN_PRODUCTION)
     counts = held.aggregate(**{status: Count("pk", filter=Q(case__status=status)) for status in counted})
     desk = reverse("passports:collection_desk")
+    at_hq = actor.office.kind == Office.Kind.HQ
     figures = []
-    if actor.role in INTAKE:
-        figures.append(Figure(_("New applications to check"), counts[Status.SUBMITTED], _queue_url(Status.SUBMITTED)))
-    if actor.role in DECIDES:
+    # A decision is what an officer is there for: it comes first. HQ takes in and decides only official
+    # and diplomatic passports, rarely: shown there when there is one.
+    if actor.role in DECIDES and (counts[Status.UNDER_REVIEW] or not at_hq):
         figures.append(Figure(_("Awaiting a decision"), counts[Status.UNDER_REVIEW], _queue_url(Status.UNDER_REVIEW),
                               tone="warning" if counts[Status.UNDER_REVIEW] else ""))
-    if actor.office.kind == Office.Kind.HQ:
+    if actor.role in INTAKE and (counts[Status.SUBMITTED] or not at_hq):
+        figures.append(Figure(_("New applications to check"), counts[Status.SUBMITTED], _queue_url(Status.SUBMITTED)))
+    if at_hq:
         figures += [
             Figure(_("Approved, waiting for production"), actions.production_queue().count(),
                    f"{reverse('passports:production_queue')}#queue-heading"),

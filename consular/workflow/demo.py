@@ -77,4 +77,7 @@ def seed() -> None:
         if steps == ["start"]:
             assign_case(case, to=actor("nyc_officer", code).user, by=actor("nyc_supervisor", code),
                         expected_version=case.version)
+        if steps == ["start", "refer_to_hq"] and code == "NYC":
+            # HQ's supervisor shares out the referrals: this one is the HQ officer's.
+            assign_case(case, to=hq_officer.user, by=actor("hq_supervisor", "HQ"), expected_version=case.version)
         set_clock_back(case, days)

@@ -82,7 +82,7 @@ def _caseload(actor: Actor, now) -> Panel:
         for load in caseload(actor.office, now=now)
     ]
     return Panel("caseload", _("Caseload by person"), [], order=12,
-                 table=([_("Person"), _("Open cases"), _("Overdue")], rows),
+                 table=([_("Member of staff"), _("Open cases"), _("Overdue")], rows),
                  empty=_("Nobody at this office works on cases yet."))
 
 

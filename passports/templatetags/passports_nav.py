@@ -1,7 +1,7 @@
 """`{% passports_nav "current" %}`: the passports pages a role uses, on every passports page.
 
-Each link follows the rule of the page it opens (production is HQ's, taking in is for those
-who work on cases), so nobody is shown a link that answers "not found" or "forbidden".
+Each link follows the rule of the page it opens (production is HQ's), so nobody is shown a
+link that answers "not found" or "forbidden".
 """
 
 from django import template
@@ -16,9 +16,8 @@ register = template.Library()
 @register.inclusion_tag("passports/nav.html", takes_context=True)
 def passports_nav(context, current: str = "") -> dict:
     actor = context.get("actor")
+    # Taking in an application starts from the applications page (its first button), not a tab of its own.
     links = [("applications", _("Applications"), reverse("passports:application_queue"))]
-    if actor is not None and actor.handles_cases:
-        links.append(("new", _("Take in an application"), reverse("passports:application_create")))
     links += [
         ("collection", _("Collection desk"), reverse("passports:collection_desk")),
         ("mrz", _("MRZ check"), reverse("passports:mrz_check")),
