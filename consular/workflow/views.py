@@ -167,22 +167,27 @@ CHANGED_MEANWHILE = gettext_lazy(
 )
 
 
+@require_http_methods(["GET", "POST"])
 def case_queue(request: HttpRequest) -> HttpResponse:
     return _queue(request, "queue")
 
 
+@require_http_methods(["GET", "POST"])
 def my_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "mine")
 
 
+@require_http_methods(["GET", "POST"])
 def overdue_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "overdue")
 
 
+@require_http_methods(["GET", "POST"])
 def referred_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "referred")
 
 
+@require_http_methods(["GET", "POST"])
 def answered_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "answered")
 

@@ -248,3 +248,8 @@ def test_a_supervisor_filters_the_queue_by_person_and_by_nobody(english, cases, 
     nobodys = client.get("/cases/", {"assignee": "none"}).context["rows"]
     assert [row["id"] for row in theirs] == [cases[0].pk]
     assert sorted(row["id"] for row in nobodys) == sorted(case.pk for case in cases[1:])
+
+
+def test_a_queue_answers_only_reads_and_assignments(english, cases, nyc_supervisor):
+    client = english(nyc_supervisor)
+    assert client.put("/cases/").status_code == 405 and client.delete("/cases/mine/").status_code == 405
