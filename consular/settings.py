@@ -276,6 +276,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "consular@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff open the site: links in e-mails (SLA notices, hand-overs) start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Celery: a filesystem broker by default (no server); CELERY_BROKER_URL=redis://… in production.
 BROKER_DIR = VAR_DIR / "broker"

@@ -2,7 +2,7 @@
 
 Offices: HQ (Tokyo), NYC and LON missions, OSA prefectural office.
 People: nyc_clerk, nyc_officer, nyc_supervisor, london_clerk (the outsider for NYC),
-hq_officer, hq_admin, auditor; osaka_client is the prefectural office's API system.
+osaka_clerk, hq_officer, hq_supervisor, hq_admin, auditor; osaka_client is the prefectural office's API system.
 `signed_in(user)` gives a Django test client past the password and second factor.
 """
 
@@ -122,8 +122,18 @@ def london_supervisor(london):
 
 
 @pytest.fixture
+def osaka_clerk(osaka):
+    return _staff("osaka_clerk", osaka, Role.CLERK)
+
+
+@pytest.fixture
 def hq_officer(hq):
     return _staff("hq_officer", hq, Role.HQ_OFFICER)
+
+
+@pytest.fixture
+def hq_supervisor(hq):
+    return _staff("hq_supervisor", hq, Role.SUPERVISOR)
 
 
 @pytest.fixture

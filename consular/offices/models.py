@@ -42,6 +42,11 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+# The roles that work on cases: they take them, are assigned them and fire their steps.
+# Administrators run the system and auditors read; neither carries a caseload.
+CASEWORK_ROLES = frozenset({Role.CLERK, Role.OFFICER, Role.SUPERVISOR, Role.HQ_OFFICER})
+
+
 class Office(models.Model):
     class Kind(models.TextChoices):
         HQ = "hq", _("Ministry headquarters")
@@ -101,6 +106,10 @@ class MembershipQuerySet(ScopedQuerySet):
         """Memberships in force on a day (today by default): staff rotate between offices."""
         on = on or timezone.localdate()
         return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def caseworkers(self) -> "MembershipQuerySet":
+        """Current memberships of people who work on cases, of active accounts: who may be assigned one."""
+        return self.current().filter(role__in=CASEWORK_ROLES, user__is_active=True)
 
 
 class Membership(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from consular import text
 from consular.audit.actions import Action, record
 from consular.identity.actions import follow_merges, grant_person_access
 from consular.identity.models import Person
-from consular.offices.models import Office
+from consular.offices.models import Membership, Office, Role
 from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
 from consular.workflow import sla
@@ -282,6 +282,57 @@ def take_case(case: Case, *, by: Actor, expected_version: int) -> None:
     before = stored.assignee.get_username() if stored.assignee else None
     update_if_current(case, expected_version, assignee=by.user, updated_at=timezone.now())
     record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, by.name]})
+
+
+# Supervisors share out their office's work; everyone else takes a case for themselves.
+ASSIGNERS = frozenset({Role.SUPERVISOR})
+
+
+@transaction.atomic
+def assign_case(case: Case, *, to, by: Actor, expected_version: int) -> None:
+    """A supervisor gives one case of their office to a member of it (see assign_cases)."""
+    if assign_cases({case.pk: expected_version}, to=to, by=by):
+        case.assignee, case.version = to, expected_version + 1
+
+
+@transaction.atomic
+def assign_cases(versions: Mapping[int, int], *, to, by: Actor) -> int:
+    """A supervisor gives the chosen cases ({case id: version read}) to a member of their office.
+
+    All or nothing: a case changed since it was read raises StaleVersion, a case the rule
+    refuses raises TransitionRefused naming it, and then no case changes. The assignee must
+    be a current member of the office holding the cases who works on cases. Each change is
+    audited; a case already with the assignee is left as it is. Returns how many changed.
+    """
+    if by.role not in ASSIGNERS or by.user is None:
+        raise TransitionRefused(_("Only supervisors assign cases."))
+    if not versions:
+        raise TransitionRefused(_("Choose at least one case."))
+    stored = list(
+        Case.unscoped.select_for_update(of=("self",)).select_related("assignee")
+        .filter(pk__in=versions).order_by("pk")
+    )
+    if len(stored) != len(versions):
+        raise TransitionRefused(_("One of the chosen cases does not exist."))
+    for case in stored:
+        if case.version != versions[case.pk]:
+            raise StaleVersion(case.version)
+        if case.current_office_id != by.office.pk:
+            raise TransitionRefused(_("%(reference)s: the case is held by another office.")
+                                    % {"reference": case.reference})
+        if case.closed_at is not None:
+            raise TransitionRefused(_("%(reference)s: the case is closed; nobody needs to work on it.")
+                                    % {"reference": case.reference})
+    if to is None or not Membership.unscoped.caseworkers().filter(user=to, office=by.office).exists():
+        raise TransitionRefused(_("Cases are assigned to a current member of the office who works on cases."))
+    changing = [case for case in stored if case.assignee_id != to.pk]
+    Case.unscoped.filter(pk__in=[case.pk for case in changing]).update(
+        assignee=to, updated_at=timezone.now(), version=F("version") + 1
+    )
+    for case in changing:
+        before = case.assignee.get_username() if case.assignee else None
+        record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, to.get_username()]})
+    return len(changing)
 
 
 def touch(case: Case) -> None:

@@ -118,6 +118,19 @@ def test_queue_filters_by_status(english, nyc_clerk, clerk, applicant, applicati
     assert reviewed.case.reference in text and application.case.reference not in text
 
 
+def test_queue_shows_open_applications_and_the_closed_ones_behind_a_filter(english, nyc_clerk, clerk, application):
+    withdrawn = submit(clerk, application.case.person, photo=None)
+    fire(withdrawn.case, "withdraw", by=clerk, expected_version=withdrawn.case.version, note="Phoned")
+    client = english(nyc_clerk)
+
+    assert [row["reference"] for row in client.get(QUEUE).context["rows"]] == [application.case.reference]
+    assert [row["reference"] for row in client.get(QUEUE, {"show": "closed"}).context["rows"]] == [
+        withdrawn.case.reference]
+    assert len(client.get(QUEUE, {"show": "all"}).context["rows"]) == 2
+    assert [row["reference"] for row in client.get(QUEUE, {"status": Status.WITHDRAWN}).context["rows"]] == [
+        withdrawn.case.reference]
+
+
 def test_queue_shows_the_receipt_once_paid(english, nyc_clerk, clerk, application):
     complete_checklist(application, clerk)
     text = english(nyc_clerk).get(QUEUE).text
