@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from consular.accounts.views import reauthentication_required
+from consular.accounts.views import reauthentication_required, recently_reauthenticated
 from consular.audit.actions import Action, record, record_listing
 from consular.identity import actions
 from consular.identity.forms import MergeForm, PersonForm, PersonSearchForm, ReviewDecisionForm
@@ -245,7 +245,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and form.cleaned_data["decision"] == "same_person":
             if actor.role != Role.SUPERVISOR:
                 raise PermissionDenied(_("Only a supervisor merges persons."))
-            return _merge_reviewed(request, review=review, form=form, actor=actor)
+            if not recently_reauthenticated(request):
+                # Kept on the page with what was chosen and typed; the link confirms and comes back here.
+                form.add_error(None, _("Confirm it is you (password and code) before merging, then record it again."))
+                return _review_page(request, actor, review, form, status=403)
+            return _decide(request, review, form, actor, same_person=True)
         if form.is_valid():
             return _decide(request, review, form, actor, same_person=False)
         status = 400
@@ -255,7 +259,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _review_page(request, actor, review, form, *, problem: str = "", status: int = 200) -> HttpResponse:
     for person in (review.person, review.candidate):
         record_person_read(actor, person, request)
-    context = {"review": review, "form": form, "problem": problem, "may_merge": actor.role == Role.SUPERVISOR,
+    may_merge = actor.role == Role.SUPERVISOR
+    context = {"review": review, "form": form, "problem": problem, "may_merge": may_merge,
+               "must_confirm": may_merge and not recently_reauthenticated(request),
                "may_decide": not actor.is_read_only and review.status == DuplicateReview.Status.PENDING}
     return render(request, "identity/review_detail.html", context, status=status)
 
@@ -278,8 +284,3 @@ def _decide(request, review, form, actor, *, same_person: bool) -> HttpResponse:
         return _review_page(request, actor, review, form, status=409, problem=refused.message)
     messages.success(request, _("Decision recorded."))
     return redirect("identity:review_list")
-
-
-@reauthentication_required
-def _merge_reviewed(request: HttpRequest, *, review: DuplicateReview, form: ReviewDecisionForm, actor: Actor):
-    return _decide(request, review, form, actor, same_person=True)

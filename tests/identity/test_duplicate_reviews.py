@@ -247,3 +247,14 @@ def test_hq_home_counts_the_waiting_reviews_and_links_to_them(review, hq_officer
     assert panel.figures[0].value == 1 and panel.figures[0].url == reverse("identity:review_list")
     assert reverse("identity:review_list") in signed_in(hq_officer).get(reverse("identity:person_search")).text
     assert all(panel.key != "duplicate_reviews" for panel in signed_in(nyc_clerk).get("/").context["panels"])
+
+
+def test_a_merge_without_a_fresh_confirmation_keeps_the_page_and_merges_nothing(review, hq_supervisor, signed_in):
+    url = reverse("identity:review_detail", kwargs={"pk": review.pk})
+    response = signed_in(hq_supervisor).post(url, {
+        "decision": "same_person", "note": "Same passport number.", "version": review.version,
+        "person_version": review.person.version, "candidate_version": review.candidate.version})
+    assert response.status_code == 403
+    assert "Confirm it is you" in response.content.decode() and "Same passport number." in response.content.decode()
+    assert Person.unscoped.get(pk=review.person_id).merged_into_id is None
+    assert DuplicateReview.unscoped.get(pk=review.pk).status == DuplicateReview.Status.PENDING
