@@ -1,4 +1,4 @@
-"""No name, date of birth or document number reaches a URL or a log line, over a whole walk.
+"""No name, date of birth or document number reaches a URL or a log line, over a whole walk and a fuzz run.
 
 The walk runs against the processes `make run` starts — Django's web server (which logs every
 request line, query string included) and a Celery worker with its timers — each writing its
@@ -25,7 +25,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import Browser, Page, expect
 
 from consular.identity.models import Person
-from consular.offices.demo import DEMO_PASSWORD
+from consular.offices.demo import DEMO_API_TOKEN, DEMO_PASSWORD
 from passports import demo as passport_demo
 from passports.mrz import PassportData, td3_lines
 from tests.browser.conftest import TIMEOUT_MS, sign_in, sign_out
@@ -129,6 +129,8 @@ def test_a_walk_through_every_search_and_form_leaves_no_personal_data_in_urls_or
     finally:
         context.close()
 
+    _fuzz(base_url, logs[0].parent)
+
     leaked_urls = {url: _leaks(url) for url in asked if _leaks(url)}
     assert not leaked_urls, leaked_urls
     assert len(asked) > 30, "the walk went through the pages"
@@ -140,6 +142,22 @@ def test_a_walk_through_every_search_and_form_leaves_no_personal_data_in_urls_or
         assert not leaked_lines, f"{log.name}: " + "\n".join(leaked_lines[:20])
     web_log = logs[0].read_text(errors="replace")
     assert '"POST /persons/ HTTP/1.1" 200' in web_log, "the web server logs every request line"
+
+
+def _fuzz(base_url: str, folder: Path) -> None:
+    """A short schemathesis run as the Osaka system: schema examples (with their names) and random data."""
+    report = folder / "schemathesis.log"
+    with report.open("wb") as out:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("schemathesis")), "--config-file", ".ci/schemathesis.toml", "run",
+             f"{base_url}/api/v1/schema/", "-H", f"Authorization: Bearer {DEMO_API_TOKEN}",
+             "--phases", "examples,fuzzing", "--checks", "not_a_server_error", "--seed", "20262",
+             "--max-examples", "3", "--workers", "1", "--no-color"],
+            cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT, timeout=240, check=False,
+        )
+    summary = report.read_text(errors="replace")
+    assert done.returncode == 0, summary[-4000:]
+    assert "passed" in summary
 
 
 def _walk(page: Page) -> None:
