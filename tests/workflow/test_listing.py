@@ -163,10 +163,14 @@ def test_a_small_office_s_page_costs_its_own_rows_not_the_size_of_the_table(pers
         sql, params = page_query(actor, size=50)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # A table this small is cheaper to read whole, so the planner would; bench/case_list.py
+                # --explain shows it choosing this plan at a million cases. Here: that the plan exists.
+                cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("ANALYZE workflow_case")
                 cursor.execute("ANALYZE workflow_caseaccess")
 
-            assert rows_read(sql, params) <= 2 * expected + 2
+            # Index entries, rows and each case by its key: a few reads per row shown, never New York's 3,000.
+            assert rows_read(sql, params) <= 5 * expected
         else:
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
