@@ -44,7 +44,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
-from consular.identity.models import Person  # noqa: E402
+from consular.identity.models import Person, PersonAccess  # noqa: E402
 from consular.offices import demo  # noqa: E402
 from consular.offices.models import Office, Role  # noqa: E402
 from consular.offices.scoping import Actor  # noqa: E402
@@ -70,20 +70,30 @@ def load(count: int, seed: int) -> None:
     while waiting < count:
         size = min(LOAD_CHUNK, count - waiting)
         with transaction.atomic():
+            # Each applied at a mission or prefecture, which recorded the person and handed the case to HQ.
+            offices = [rng.choice(collecting) for _ in range(size)]
             persons = Person.unscoped.bulk_create(
                 Person(family_name=rng.choice(FAMILY), given_names=rng.choice(GIVEN), sex=rng.choice("FMX"),
                        birth_year=rng.randint(1940, 2007), birth_month=rng.randint(1, 12), birth_day=rng.randint(1, 28),
-                       nationalities=["JPN"], created_by_office=hq)
-                for _ in range(size)
+                       nationalities=["JPN"], created_by_office=office)
+                for office in offices
             )
             start = Case.unscoped.count()
             cases = Case.unscoped.bulk_create(
                 Case(reference=f"P-BENCH-HQ-{start + i:09d}", case_type="passport", person=person,
                      current_office=hq, originating_office=office, status=Status.APPROVED,
                      submitted_at=now - timedelta(seconds=start + i))
-                for i, (person, office) in enumerate((p, rng.choice(collecting)) for p in persons)
+                for i, (person, office) in enumerate(zip(persons, offices, strict=True))
             )
-            CaseAccess.objects.bulk_create(CaseAccess(case=case, office=hq) for case in cases)
+            # The rows open_case and the hand-over write: both offices read the case and the person.
+            CaseAccess.objects.bulk_create(
+                CaseAccess(case=case, office_id=office_id, submitted_at=case.submitted_at)
+                for case in cases for office_id in (case.originating_office_id, hq.pk)
+            )
+            PersonAccess.objects.bulk_create(
+                PersonAccess(person=person, office_id=office_id)
+                for person in persons for office_id in (person.created_by_office_id, hq.pk)
+            )
             applications = PassportApplication.unscoped.bulk_create(
                 PassportApplication(case=case, kind="new", validity_years=10, collecting_office=case.originating_office,
                                     applied_on=now.date(), age_on_application=30, photo="bench/none.jpg",
@@ -118,7 +128,7 @@ def pgbench_select_tps() -> float | None:
         return None
     url = urlparse(os.environ["DATABASE_URL"])
     target = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
-    scratch = "consular_pgbench_scratch"
+    scratch = f"{connection.settings_dict['NAME']}_pgbench_scratch"  # beside the bench's own database
     subprocess.run(["dropdb", *target, "--if-exists", scratch], check=True, capture_output=True)
     subprocess.run(["createdb", *target, scratch], check=True, capture_output=True)
     try:
@@ -155,7 +165,8 @@ def main() -> None:
         load(args.applications, args.seed)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for table in ("workflow_case", "passports_passportapplication", "passports_checklistitem"):
+                for table in ("workflow_case", "workflow_caseaccess", "passports_passportapplication",
+                              "passports_checklistitem"):
                     cursor.execute(f"ANALYZE {table}")
 
         hq = Office.directory.get(kind=Office.Kind.HQ)

@@ -19,6 +19,7 @@ from consular.identity.models import (
     DUPLICATE_DOCUMENT,
     DuplicateReview,
     IdentityDocument,
+    OfficeNameKey,
     Person,
     PersonAccess,
     PersonNameKey,
@@ -27,7 +28,7 @@ from consular.identity.models import (
 )
 from consular.identity.names import PartialDate, blocking_keys
 from consular.identity.search import Duplicate, DuplicateCheck, likely_duplicates
-from consular.offices.models import Role
+from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
 
@@ -301,9 +302,21 @@ def grant_person_access(person_ids, office) -> None:
     Idempotent (one row per person and office), and a constant number of queries however
     many persons: a production batch hands hundreds of cases over at once.
     """
+    person_ids = sorted(set(person_ids))
     PersonAccess.objects.bulk_create(
-        [PersonAccess(person_id=pk, office=office) for pk in sorted(set(person_ids))], ignore_conflicts=True
+        [PersonAccess(person_id=pk, office=office) for pk in person_ids], ignore_conflicts=True
     )
+    if searches_own_persons(office):
+        keys = PersonNameKey.objects.filter(person__in=person_ids).values_list("person_id", "key", "birth_year")
+        OfficeNameKey.objects.bulk_create(
+            [OfficeNameKey(office=office, person_id=pk, key=key, birth_year=year) for pk, key, year in keys],
+            ignore_conflicts=True,
+        )
+
+
+def searches_own_persons(office: Office) -> bool:
+    """An office whose searches read its own copy of its persons' keys: every office but HQ, which reads them all."""
+    return office.kind != Office.Kind.HQ
 
 
 # ---------------------------------------------------------------------------------------
@@ -324,7 +337,7 @@ def person_name_keys(person: Person) -> set[str]:
 
 
 def refresh_name_keys(person: Person) -> None:
-    """Rewrite the person's search keys: their own names and those of the records merged into them."""
+    """Rewrite the person's search keys, and each reading office's copy: their own names and those merged into them."""
     keys = person_name_keys(person)
     for merged in Person.unscoped.filter(merged_into=person):
         keys |= person_name_keys(merged)
@@ -334,12 +347,18 @@ def refresh_name_keys(person: Person) -> None:
         birth_year=person.birth_year
     )
     PersonNameKey.objects.bulk_create(
+        [PersonNameKey(person=person, key=key, birth_year=person.birth_year) for key in sorted(keys - stored)]
+    )
+    copies = OfficeNameKey.objects.filter(person=person)
+    copies.exclude(key__in=keys).delete()
+    copies.exclude(birth_year=person.birth_year).update(birth_year=person.birth_year)
+    offices = [access.office for access in PersonAccess.objects.filter(person=person).select_related("office")]
+    OfficeNameKey.objects.bulk_create(
         [
-            PersonNameKey(
-                person=person, key=key, birth_year=person.birth_year, created_by_office_id=person.created_by_office_id
-            )
-            for key in sorted(keys - stored)
-        ]
+            OfficeNameKey(office=office, person=person, key=key, birth_year=person.birth_year)
+            for office in offices if searches_own_persons(office) for key in sorted(keys)
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -405,6 +424,7 @@ def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: 
     update_if_current(keep, expected_versions[0], updated_at=now)
     refresh_name_keys(keep)
     PersonNameKey.objects.filter(person=merge).delete()  # found through `keep` from now on
+    OfficeNameKey.objects.filter(person=merge).delete()
     record(
         by=by,
         action=Action.UPDATE,

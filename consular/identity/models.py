@@ -401,30 +401,60 @@ class PersonNameKey(models.Model):
     """A blocking key (`names.blocking_keys`) of one of a person's names: search looks candidates up here.
 
     Derived data, rewritten by the identity actions whenever a name or birth year changes; it
-    holds no name, only a sound skeleton, and is always read restricted to persons the actor
-    may see. The year of birth and the creating office are copied here so that a common name
-    with a date of birth, or an office's own persons, are answered from an index alone
-    (key, year, person / office, key, year, person), without visiting thousands of persons.
+    holds no name, only a sound skeleton. HQ's searches and every duplicate check read it (they
+    cover every office); an office that sees only its own persons reads its copy in
+    `OfficeNameKey`. The year of birth is copied here so that a common name with a date of
+    birth is answered from the index alone (key, year, person), without visiting thousands of persons.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys", verbose_name=_("person"))
     key = models.CharField(_("key"), max_length=32)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
-    created_by_office = models.ForeignKey(
-        Office, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("created by office")
-    )
 
     class Meta:
         verbose_name = _("person name key")
         verbose_name_plural = _("person name keys")
         indexes = [
             models.Index(fields=["key", "birth_year", "person"], name="person_name_key"),
-            models.Index(fields=["created_by_office", "key", "birth_year", "person"], name="person_name_key_office"),
+            # Each key's persons in id order: a common name's namesakes are found by walking these side by side.
+            models.Index(fields=["key", "person"], name="person_name_key_person"),
         ]
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_name_key_unique")]
 
     def __str__(self) -> str:
         return self.key
+
+
+class OfficeNameKey(models.Model):
+    """A person's name key for one office that may read them: `PersonNameKey` times `PersonAccess`.
+
+    So a mission's search reads only its own persons' keys (office, key, year, person), from
+    one index, and costs the same whether the other offices hold a thousand persons or a
+    million; reading the keys of every office and then keeping those of persons it may read
+    cost a mission more than HQ's search of everyone (bench/person_search.py). Written with
+    the keys and the access rows (`identity.actions.refresh_name_keys`, `grant_person_access`,
+    `merge_persons`); HQ offices get none, as they search every person's keys.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", db_index=False,
+                               verbose_name=_("office"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False,
+                               verbose_name=_("person"))
+    key = models.CharField(_("key"), max_length=32)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+
+    class Meta:
+        verbose_name = _("office name key")
+        verbose_name_plural = _("office name keys")
+        indexes = [
+            models.Index(fields=["office", "key", "birth_year", "person"], name="office_name_key"),
+            models.Index(fields=["office", "key", "person"], name="office_name_key_person"),
+        ]
+        # Also the index a person's keys are rewritten and deleted by.
+        constraints = [models.UniqueConstraint(fields=["person", "office", "key"], name="office_name_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.office_id}"
 
 
 class PersonAccess(models.Model):
@@ -436,8 +466,11 @@ class PersonAccess(models.Model):
     Rows are never removed: an office that once held a person's case keeps reading what it sent.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access", verbose_name=_("person"))
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    # No indexes of their own: person_access_once starts with the person, person_access_office with the office.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access", db_index=False,
+                               verbose_name=_("person"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", db_index=False,
+                               verbose_name=_("office"))
 
     class Meta:
         verbose_name = _("person access")

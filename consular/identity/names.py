@@ -75,7 +75,8 @@ def kana_to_romaji(text: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=4096)
+# Sized for the distinct name parts of a million persons' search candidates (a few MB per process).
+@lru_cache(maxsize=32768)
 def normalise(text: str) -> str:
     """Uppercase A-Z words as a passport prints them: kana romanised, ICAO 9303 transliteration."""
     text = kana_to_romaji(unicodedata.normalize("NFKC", text)).upper()
@@ -98,7 +99,9 @@ class Rule:
     replacement: str
 
 
-@dataclass(frozen=True)
+# Compared by identity: the readings are the module's constants below, and they key the caches of
+# name_keys and compare_names, which would otherwise hash every rule on every call.
+@dataclass(frozen=True, eq=False)
 class Reading:
     """A way a name may have been romanised; both names are folded under the same reading."""
 
@@ -214,7 +217,7 @@ def _join(words: list[str]) -> str:
     return re.sub(r"([A-Z])\1+", r"\1", "".join(words))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def name_keys(name: str, reading: Reading) -> NameKeys:
     """Comparison keys for one name part under one reading."""
     words = normalise(name).split()
@@ -342,25 +345,42 @@ MISSING_PART = 0.9  # a record with no given name (single-name entries)
 CLOSE = 0.75  # below this a clerk reads "different", not "close"
 
 
-def compare_birth_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:
-    """Kind of agreement (a key of BIRTH_DATE_POINTS) and the clerk's sentence for it."""
+BIRTH_DATE_REASONS = {
+    "unknown": "date of birth unknown on one record",
+    "same": "date of birth the same ({a})",
+    "consistent": "date of birth agrees as far as known ({a} ~ {b})",
+    "swapped": "date of birth: day and month swapped ({a} ~ {b})",
+    "year": "date of birth: year differs by one ({a} ~ {b})",
+    "typo": "date of birth: one digit mistyped ({a} ~ {b})",
+    "different": "date of birth differs ({a} vs {b})",
+}
+
+
+def birth_date_agreement(a: PartialDate | None, b: PartialDate | None) -> str:
+    """Kind of agreement of two dates of birth: a key of BIRTH_DATE_POINTS (and of BIRTH_DATE_REASONS)."""
     if a is None or b is None:
-        return "unknown", "date of birth unknown on one record"
+        return "unknown"
     known_agree = all(x is None or y is None or x == y for x, y in ((a.month, b.month), (a.day, b.day)))
     if a == b and a.is_complete:
-        return "same", f"date of birth the same ({a})"
+        return "same"
     if a.year == b.year and known_agree:
-        return "consistent", f"date of birth agrees as far as known ({a} ~ {b})"
+        return "consistent"
     if a.is_complete and b.is_complete:
         if (a.year, a.month, a.day) == (b.year, b.day, b.month):
-            return "swapped", f"date of birth: day and month swapped ({a} ~ {b})"
+            return "swapped"
         if abs(a.year - b.year) == 1 and (a.month, a.day) == (b.month, b.day):
-            return "year", f"date of birth: year differs by one ({a} ~ {b})"
+            return "year"
         if OSA.distance(str(a).replace("-", ""), str(b).replace("-", "")) == 1:
-            return "typo", f"date of birth: one digit mistyped ({a} ~ {b})"
+            return "typo"
     elif abs(a.year - b.year) == 1 and known_agree:
-        return "year", f"date of birth: year differs by one ({a} ~ {b})"
-    return "different", f"date of birth differs ({a} vs {b})"
+        return "year"
+    return "different"
+
+
+def compare_birth_dates(a: PartialDate | None, b: PartialDate | None) -> tuple[str, str]:
+    """Kind of agreement (a key of BIRTH_DATE_POINTS) and the clerk's sentence for it."""
+    kind = birth_date_agreement(a, b)
+    return kind, BIRTH_DATE_REASONS[kind].format(a=a, b=b)
 
 
 def _nationality(code: str) -> str:
@@ -383,8 +403,11 @@ def compare_nationalities(a: str, b: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
+WITHOUT_VOWELS = str.maketrans("", "", "AEIOUY")
+
+
 def _consonants(key: str) -> str:
-    return key[:1] + re.sub(r"[AEIOUY]", "", key[1:])
+    return key[:1] + key[1:].translate(WITHOUT_VOWELS)
 
 
 def _graded(a: str, b: str) -> tuple[float, str]:
@@ -414,6 +437,8 @@ def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, 
     return best
 
 
+# A search grades up to 200 candidates against one query, and namesakes repeat each name part.
+@lru_cache(maxsize=65536)
 def compare_names(a: str, b: str, readings: tuple[Reading, ...] = READINGS) -> tuple[float, str]:
     """Similarity 0 to 1 of two name parts and why, trying the simplest explanation first."""
     shown = f"{a.strip()} ~ {b.strip()}"

@@ -7,14 +7,16 @@ the most keys first) are fetched, and each is graded by `names.score`, which say
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
-from consular.identity.models import Person, PersonAccess, PersonNameKey
+from consular.identity.models import OfficeNameKey, Person, PersonNameKey
 from consular.identity.names import (
     BIRTH_DATE_POINTS,
     MATCH_THRESHOLD,
+    Match,
     NameRecord,
     PartialDate,
+    birth_date_agreement,
     blocking_keys,
     compare_birth_dates,
     normalise,
@@ -27,6 +29,7 @@ DEFAULT_LIMIT = 20
 DUPLICATE_THRESHOLD = 70.0  # lower than names.MATCH_THRESHOLD: a clerk glances at a possible duplicate
 MAX_DUPLICATES = 10
 UNKNOWN_BIRTH_DATE = compare_birth_dates(None, None)[1]
+EVERY_KEY_AT_MOST = 4  # `_sharing_every_key` joins one index walk per key: planning more costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -85,28 +88,37 @@ def parse_query(text: str) -> tuple[str, str]:
     return words[0], " ".join(words[1:])
 
 
-def _birth_date(person: Person) -> PartialDate:
-    return PartialDate(person.birth_year, person.birth_month, person.birth_day)
+# What grading reads of a candidate. Every candidate is fetched as these few values; only the
+# results are read as whole records (CANDIDATE_LIMIT model instances per search cost more than grading).
+GRADED_FIELDS = (
+    "id", "family_name", "given_names", "family_name_reading", "given_names_reading", "birth_year", "birth_month",
+    "birth_day", "nationalities",
+)
 
 
-def _record_of(person: Person, nationality: str) -> NameRecord:
+def _birth_date(person: dict) -> PartialDate:
+    return PartialDate(person["birth_year"], person["birth_month"], person["birth_day"])
+
+
+def _record_of(person: dict, nationality: str) -> NameRecord:
     """The person as `score` compares them; the nationality the query asks about when they hold it."""
-    held = person.nationalities or []
+    held = person["nationalities"] or []
     shown = nationality if nationality in held else (held[0] if held else "")
-    return NameRecord(person.family_name, person.given_names, _birth_date(person), shown)
+    return NameRecord(person["family_name"], person["given_names"], _birth_date(person), shown)
 
 
-def _grade(person: Person, query: Query, memo: dict) -> tuple[float, list[str], bool]:
-    """`names.score` of the person against the query, grading each distinct name once per query.
+def _grade(person: dict, query: Query, memo: dict) -> tuple[float, Match]:
+    """`names.score` of the person against the query (and the name's Match), grading each distinct name once per query.
 
     A common name brings many candidates with the same name and different birthdays. The name
     part is graded once (with the dates left out) and each person's date of birth is then
-    swapped in with `compare_birth_dates` and the same points `score` gives; the result agrees
-    with `score` to its 0.1 rounding (tests/identity/test_search.py checks it).
+    swapped in with `birth_date_agreement` and the same points `score` gives; the result agrees
+    with `score` to its 0.1 rounding (tests/identity/test_search.py checks it). The sentences
+    are written only for the results shown (`_reasons`).
     """
     record = _record_of(person, query.nationality)
     in_kana = not (query.family + query.given).isascii()
-    reading = (person.family_name_reading, person.given_names_reading) if in_kana else ("", "")
+    reading = (person["family_name_reading"], person["given_names_reading"]) if in_kana else ("", "")
     memo_key = (record.family, record.given, record.nationality, reading)
     if memo_key not in memo:
         undated = NameRecord(record.family, record.given, None, record.nationality)
@@ -119,79 +131,105 @@ def _grade(person: Person, query: Query, memo: dict) -> tuple[float, list[str], 
                 best = by_reading
         memo[memo_key] = best
     name_only = memo[memo_key]
-    kind, why = compare_birth_dates(record.birth_date, query.date_of_birth)
+    kind = birth_date_agreement(record.birth_date, query.date_of_birth)
     points = name_only.score - BIRTH_DATE_POINTS["unknown"] + BIRTH_DATE_POINTS[kind]
-    total = round(min(100.0, max(0.0, points)), 1)
-    reasons = [why if reason == UNKNOWN_BIRTH_DATE else reason for reason in name_only.reasons]
-    return total, reasons, total >= MATCH_THRESHOLD
+    return round(min(100.0, max(0.0, points)), 1), name_only
 
 
-def _by_shared_keys(rows, limit: int) -> list[tuple[int, int]]:
-    """(shared keys, person id) of the `limit` persons sharing most keys."""
-    ranked = rows.values("person_id").annotate(shared=Count("key")).order_by("-shared", "person_id")[:limit]
-    return [(row["shared"], row["person_id"]) for row in ranked]
+def _reasons(person: dict, query: Query, name_only: Match) -> list[str]:
+    """The sentences of `_grade`'s score, with the person's date of birth in place of "unknown"."""
+    _kind, why = compare_birth_dates(_birth_date(person), query.date_of_birth)
+    return [why if reason == UNKNOWN_BIRTH_DATE else reason for reason in name_only.reasons]
 
 
-def _key_rows_visible_to(actor: Actor | None, keys: list[str]) -> list:
-    """The key rows to search, as one or two querysets: `persons_visible` answered from indexes.
+def _by_shared_keys(rows, keys: list[str], limit: int):
+    """The ids of the `limit` persons sharing most of `keys` among `rows`, most first, then by id (a query)."""
+    return (rows.filter(key__in=keys).values("person_id").annotate(shared=Count("key"))
+            .order_by("-shared", "person_id").values_list("person_id", flat=True)[:limit])
 
-    The same rule as `Person.objects.visible_to`: everyone for HQ, auditors and duplicate checks
-    (`actor` None); otherwise the persons the office created (the office is copied into the key
-    index) and the others it may read (its `PersonAccess` rows: persons whose case it holds or held).
+
+def _sharing_every_key(rows, keys: list[str], limit: int) -> list[int]:
+    """The lowest ids of up to `limit` persons among `rows` with every one of `keys`.
+
+    When there are `limit` of them, they are exactly `_by_shared_keys`' answer (nobody shares
+    more), found by walking the keys' (key, person) indexes side by side until `limit` agree:
+    a common name's few hundred rows instead of counting its tens of thousands.
     """
-    rows = PersonNameKey.objects.filter(key__in=keys)
+    every = rows.filter(key=keys[0])
+    for key in keys[1:]:
+        every = every.filter(Exists(rows.filter(person_id=OuterRef("person_id"), key=key)))
+    return list(every.order_by("person_id").values_list("person_id", flat=True)[:limit])
+
+
+def _most_shared(rows, keys: list[str], limit: int) -> list[int]:
+    """`_by_shared_keys` as a list, from `_sharing_every_key` when a common name allows it."""
+    if len(keys) <= EVERY_KEY_AT_MOST:
+        ids = _sharing_every_key(rows, keys, limit)
+        if len(ids) == limit:
+            return ids
+    return list(_by_shared_keys(rows, keys, limit))
+
+
+def _key_rows_visible_to(actor: Actor | None):
+    """The key rows to search: `persons_visible` answered from indexes.
+
+    The same rule as `Person.objects.visible_to`: every person's keys for HQ, auditors and
+    duplicate checks (`actor` None); otherwise the office's own copy of the keys of the persons
+    it may read (`OfficeNameKey`, one set per `PersonAccess` row), so a mission's search costs
+    what its own persons cost, not what the whole table holds.
+    """
     if actor is None or actor.sees_all_offices:
-        return [rows]
-    office = actor.office.pk
-    return [
-        rows.filter(created_by_office=office),
-        rows.filter(person__in=PersonAccess.objects.filter(office=office).values("person")),
-    ]
+        return PersonNameKey.objects.all()
+    return OfficeNameKey.objects.filter(office=actor.office.pk)
 
 
-def candidate_ids(query: Query, actor: Actor | None, limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """Persons sharing a blocking key with the query, most shared keys first; answered from the key indexes.
+def candidates(query: Query, actor: Actor | None, limit: int = CANDIDATE_LIMIT) -> list[dict]:
+    """The GRADED_FIELDS of the persons sharing most blocking keys with the query; answered from the key indexes.
 
     `actor` None means every office (duplicate checks). With a date of birth, persons born
-    within a year of it are looked up first (the index holds the year); only when they are
-    fewer than `limit` are the others added. So a common name with a date of birth costs a
-    narrow index range, and a year typed wrong still finds a rarer name. Merged persons have
-    no keys (`merge_persons` removes them).
+    within a year of it are looked up first (the index holds the year), with the persons in
+    the same SQL; only when they are fewer than `limit` are the others added. So a common
+    name with a date of birth costs a narrow index range, and a year typed wrong still finds
+    a rarer name. Merged persons have no keys (`merge_persons` removes them).
     """
     keys = sorted(blocking_keys(query.family, query.given))
     if not keys:
         return []
-    parts = _key_rows_visible_to(actor, keys)
-
-    def lookup(narrow) -> list[int]:
-        shared: dict[int, int] = {}
-        for rows in parts:
-            for count, pk in _by_shared_keys(narrow(rows), limit):
-                shared[pk] = max(count, shared.get(pk, 0))
-        return [pk for pk, _count in sorted(shared.items(), key=lambda item: (-item[1], item[0]))][:limit]
-
-    ids: list[int] = []
+    rows = _key_rows_visible_to(actor)
+    found: list[dict] = []
     if query.date_of_birth is not None:
         year = query.date_of_birth.year
-        ids = lookup(lambda rows: rows.filter(birth_year__range=(year - 1, year + 1)))
-    if len(ids) < limit:
-        seen = set(ids)
-        ids += [pk for pk in lookup(lambda rows: rows) if pk not in seen][: limit - len(ids)]
-    return ids
+        found = _graded_fields(_by_shared_keys(rows.filter(birth_year__range=(year - 1, year + 1)), keys, limit))
+        if len(found) == limit:
+            return found
+    seen = {person["id"] for person in found}
+    more = [pk for pk in _most_shared(rows, keys, limit) if pk not in seen]
+    return found + _graded_fields(more[: limit - len(found)])
+
+
+def _graded_fields(ids) -> list[dict]:
+    """GRADED_FIELDS of the current persons with these ids: a list, or a query run in the same SQL."""
+    return list(Person.unscoped.current().filter(pk__in=ids).order_by().values(*GRADED_FIELDS))
 
 
 def _ranked(
     query: Query, actor: Actor | None, limit: int, *, only_nationality: bool = True
 ) -> tuple[list[Result], int]:
-    ids = candidate_ids(query, actor, CANDIDATE_LIMIT)
-    candidates = Person.unscoped.current().filter(pk__in=ids).select_related("created_by_office") if ids else []
+    found = candidates(query, actor, CANDIDATE_LIMIT)
     memo: dict = {}
-    results = [Result(person, *_grade(person, query, memo)) for person in candidates]
+    graded = [(person, *_grade(person, query, memo)) for person in found]
     if query.nationality and only_nationality:
         # A search that names a nationality wants only persons holding it; a duplicate check only weighs it.
-        results = [result for result in results if query.nationality in (result.person.nationalities or [])]
-    results.sort(key=lambda result: (-result.score, result.person.family_name, result.person.pk))
-    return results[:limit], len(ids)
+        graded = [entry for entry in graded if query.nationality in (entry[0]["nationalities"] or [])]
+    graded.sort(key=lambda entry: (-entry[1], entry[0]["family_name"], entry[0]["id"]))
+    best = graded[:limit]
+    # Whole records only for the results: CANDIDATE_LIMIT model instances would cost more than the grading.
+    persons = Person.unscoped.select_related("created_by_office").in_bulk([person["id"] for person, *_ in best])
+    results = [
+        Result(persons[person["id"]], total, _reasons(person, query, name_only), total >= MATCH_THRESHOLD)
+        for person, total, name_only in best if person["id"] in persons  # unless deleted meanwhile
+    ]
+    return results, len(found)
 
 
 def search_persons(

@@ -85,7 +85,7 @@ def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case
         current_office=by.office, originating_office=by.office, status=case_type.initial_status, submitted_at=now,
         due_at=sla.due_at(case_type, case_type.initial_status, by.office, now),
     )
-    CaseAccess.objects.create(case=case, office=by.office)
+    CaseAccess.objects.create(case=case, office=by.office, submitted_at=case.submitted_at)
     grant_person_access([person.pk], by.office)
     event = CaseEvent.objects.create(
         case=case, transition="open", from_status="", to_status=case.status, from_office=by.office,
@@ -155,7 +155,7 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
         changes["assignee"] = None  # the assignee belongs to the office that hands the case over
     update_if_current(case, expected_version, **changes)
     if to_office != from_office:
-        CaseAccess.objects.get_or_create(case=case, office=to_office)
+        CaseAccess.objects.get_or_create(case=case, office=to_office, defaults={"submitted_at": stored.submitted_at})
         grant_person_access([stored.person_id], to_office)
     event = CaseEvent.objects.create(
         case=case, transition=transition.name, from_status=from_status, to_status=transition.target,
@@ -219,8 +219,10 @@ def fire_many(
         changes = _moved(case_type, transition, to_office, now) | {"version": F("version") + 1}
         if from_pk != to_pk:
             changes["assignee"] = None
-            CaseAccess.objects.bulk_create([CaseAccess(case=case, office=to_office) for case in members],
-                                           ignore_conflicts=True)
+            CaseAccess.objects.bulk_create(
+                [CaseAccess(case=case, office=to_office, submitted_at=case.submitted_at) for case in members],
+                ignore_conflicts=True,
+            )
             grant_person_access([case.person_id for case in members], to_office)
         Case.unscoped.filter(pk__in=[case.pk for case in members]).update(**changes)
         events += [

@@ -2,11 +2,15 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consular.offices.scoping import Actor, OfficeScopedManager, ScopedQuerySet
+from consular.paging import NEVER_DUE
+
+OPEN = Q(closed_at__isnull=True)
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -14,6 +18,11 @@ class CaseQuerySet(ScopedQuerySet):
         """A case is visible at the office holding it and at every office that held it before.
 
         So a mission that referred a case to HQ still reads what it sent, and HQ sees all.
+        Every such office has a `CaseAccess` row, the holding one included (see CaseAccess), so
+        the rows are those with an access row, which consular/workflow/listing.py reads from one
+        index. The `current_office` arm adds no row; it is kept because it lets PostgreSQL size
+        an office's queue (which filters on current_office too) and read it in index order:
+        with the access row alone it guesses one row and sorts the office's whole history.
         """
         if actor is None:
             return self.none()
@@ -23,7 +32,7 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(Q(current_office=actor.office.pk) | Exists(held_before))
 
     def open(self) -> "CaseQuerySet":
-        return self.filter(closed_at__isnull=True)
+        return self.filter(OPEN)
 
 
 class Case(models.Model):
@@ -34,8 +43,9 @@ class Case(models.Model):
     person = models.ForeignKey(
         "identity.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
     )
+    # No index of its own: the queue indexes below all start with it.
     current_office = models.ForeignKey(
-        "offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("current office")
+        "offices.Office", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("current office")
     )
     originating_office = models.ForeignKey(
         "offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("originating office")
@@ -60,12 +70,24 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["current_office", "status", "id"], name="case_queue"),
-            # Queues and the API list newest first: read in index order, stop after a page.
+            # An office's cases in one status, newest or oldest first, and its counts by status.
+            models.Index(fields=["current_office", "status", "-submitted_at", "-id"], name="case_queue"),
+            # HQ's list and the API list newest first: read in index order, stop after a page.
             models.Index(fields=["-submitted_at", "-id"], name="case_newest"),
+            # An office's queue in each of its orders (workflow.forms.QueueForm.SORTS), read in index order and
+            # stopped after a page, however many cases the other offices hold (bench/case_list.py) …
+            models.Index(fields=["current_office", "-submitted_at", "-id"], name="case_office_newest"),
+            models.Index(F("current_office"), Coalesce("due_at", Value(NEVER_DUE)), F("id"), name="case_office_due"),
+            # … and its open cases alone (the queue's default) in each, without walking its closed history.
+            models.Index(fields=["current_office", "-submitted_at", "-id"], name="case_office_open_newest",
+                         condition=OPEN),
+            models.Index(F("current_office"), Coalesce("due_at", Value(NEVER_DUE)), F("id"),
+                         name="case_office_open_due", condition=OPEN),
+            models.Index(fields=["current_office", "reference", "id"], name="case_office_open_reference",
+                         condition=OPEN),
             models.Index(fields=["case_type", "status"], name="case_type_status"),
             models.Index(fields=["case_type", "updated_at", "id"], name="case_changed"),
-            models.Index(fields=["due_at"], name="case_due", condition=Q(closed_at__isnull=True)),
+            models.Index(fields=["due_at"], name="case_due", condition=OPEN),
         ]
 
     def __str__(self) -> str:
@@ -84,13 +106,23 @@ class Case(models.Model):
 
 
 class CaseAccess(models.Model):
-    """An office that has held the case keeps reading it after handing it over."""
+    """An office that holds or held the case, and so reads it: `CaseQuerySet.visible_to` is "has a row".
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access")
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    `open_case` writes the opening office's row and each hand-over (`fire`, `fire_many`) the
+    receiving office's, so the office holding a case always has one, and keeps it after
+    handing the case over. The case's `submitted_at`, which never changes, is copied here so
+    that an office's newest cases are read in order from one index, at the same cost for an
+    office with a thousand cases as for one with a million (bench/case_list.py).
+    """
+
+    # No index of their own: case_access_once starts with the case, case_access_newest with the office.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access", db_index=False)
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+", db_index=False)
+    submitted_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "office"], name="case_access_once")]
+        indexes = [models.Index(fields=["office", "-submitted_at", "-case"], name="case_access_newest")]
 
     def __str__(self) -> str:
         return f"{self.case_id} @ {self.office_id}"

@@ -1,9 +1,21 @@
-import pytest
+import json
 
-from consular.identity.actions import create_person, update_person
-from consular.identity.models import Person, PersonNameKey, Sex
-from consular.identity.names import PartialDate
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consular.identity import search
+from consular.identity.actions import (
+    create_person,
+    grant_person_access,
+    merge_persons,
+    person_name_keys,
+    update_person,
+)
+from consular.identity.models import OfficeNameKey, Person, PersonNameKey, Sex
+from consular.identity.names import PartialDate, blocking_keys
 from consular.identity.search import likely_duplicates, parse_query, search_persons, search_with_stats
+from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
 from tests.identity.factories import actor_for
 
@@ -192,8 +204,6 @@ def test_a_duplicate_with_another_recorded_nationality_is_still_shown(nyc_clerk)
 
 
 def test_a_date_of_birth_finds_the_person_among_more_namesakes_than_are_graded(nyc_clerk, monkeypatch):
-    from consular.identity import search
-
     monkeypatch.setattr(search, "CANDIDATE_LIMIT", 2)
     for year in (1950, 1960, 1970, 1990, 2000):
         on_file(nyc_clerk, birth_year=year)
@@ -203,3 +213,142 @@ def test_a_date_of_birth_finds_the_person_among_more_namesakes_than_are_graded(n
     )
     assert scored == 2
     assert results[0].person == wanted
+
+
+# A mission searches its own copy of its persons' keys (issue 8, finding 19): the rule is
+# Person.objects.visible_to's, and the cost follows the office's persons, not the table.
+
+CAST = ["nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "auditor", "osaka_client"]
+
+
+def office_copies(person: Person) -> set[tuple[str, str, int]]:
+    return set(OfficeNameKey.objects.filter(person=person).values_list("office__code", "key", "birth_year"))
+
+
+def keys_at(person: Person, *codes: str) -> set[tuple[str, str, int]]:
+    keys = PersonNameKey.objects.filter(person=person).values_list("key", "birth_year")
+    return {(code, key, year) for code in codes for key, year in keys}
+
+
+def test_each_office_that_may_read_a_person_holds_a_copy_of_their_keys_and_hq_none(nyc_clerk, london_clerk, hq):
+    person = on_file(nyc_clerk)
+    assert office_copies(person) == keys_at(person, "NYC") != set()
+
+    open_case("enquiry", person=person, by=actor_for(london_clerk))
+    grant_person_access([person.pk], hq)  # as a hand-over to HQ does
+
+    assert office_copies(person) == keys_at(person, "NYC", "LON")
+
+
+def test_a_new_name_or_year_of_birth_rewrites_every_office_s_copy(nyc_clerk, london_clerk):
+    person = on_file(nyc_clerk)
+    open_case("enquiry", person=person, by=actor_for(london_clerk))
+    before = office_copies(person)
+
+    update_person(person, by=actor_for(nyc_clerk), expected_version=person.version, family_name="SUZUKI",
+                  family_name_reading="", birth_year=1985)
+
+    assert office_copies(person) == keys_at(person, "NYC", "LON") != before
+    assert {year for _code, _key, year in office_copies(person)} == {1985}
+    assert search_persons(actor=actor_for(london_clerk), q="SUZUKI HANAKO")[0].person == person
+
+
+def test_a_merge_gives_the_kept_person_s_keys_to_every_office_of_both_and_drops_the_merged_ones(
+    nyc_clerk, london_clerk, nyc_supervisor
+):
+    keep = on_file(nyc_clerk)
+    merged = on_file(london_clerk, family_name="OONO", family_name_reading="")
+    open_case("enquiry", person=merged, by=actor_for(nyc_clerk))  # so New York's supervisor may merge it
+
+    merge_persons(keep=keep, merge=merged, by=actor_for(nyc_supervisor),
+                  expected_versions=(keep.version, merged.version))
+
+    assert not OfficeNameKey.objects.filter(person=merged).exists()
+    assert office_copies(keep) == keys_at(keep, "NYC", "LON")
+    assert [r.person for r in search_persons(actor=actor_for(london_clerk), q="OONO HANAKO")] == [keep]
+
+
+@pytest.fixture
+def persons_at_each_office(nyc_clerk, london_clerk, osaka, hq_officer):
+    """Namesakes recorded at New York, London, Osaka and HQ; one of New York's with a case at London."""
+    at_nyc = [on_file(nyc_clerk), on_file(nyc_clerk, birth_year=1990)]
+    on_file(london_clerk, given_names="HANAKA", given_names_reading="")
+    create_person(by=Actor(office=osaka, role="clerk"), **HANAKO)
+    on_file(hq_officer)
+    open_case("enquiry", person=at_nyc[1], by=actor_for(london_clerk))
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_search_finds_exactly_the_persons_each_member_of_the_cast_may_read(request, persons_at_each_office,
+                                                                           member, osaka):
+    if member == "osaka_client":
+        actor = Actor(office=osaka, role="officer", api_client=request.getfixturevalue("osaka_client")[0])
+    else:
+        actor = actor_for(request.getfixturevalue(member))
+
+    found = {r.person.pk for r in search_persons(actor=actor, q="OHNO HANAKO", limit=50)}
+
+    readable = set(Person.unscoped.visible_to(actor).values_list("pk", flat=True))
+    assert found == readable != set()
+
+
+def test_namesakes_found_by_walking_the_keys_are_the_ones_counting_the_keys_finds(nyc_clerk):
+    namesakes = sorted(on_file(nyc_clerk).pk for _ in range(5))
+    on_file(nyc_clerk, given_names="HARUKA", given_names_reading="")  # shares the family name's keys only
+    rows, keys = PersonNameKey.objects.all(), sorted(blocking_keys("OHNO", "HANAKO"))
+
+    assert search._sharing_every_key(rows, keys, 3) == list(search._by_shared_keys(rows, keys, 3)) == namesakes[:3]
+    # Fewer share every key than are asked for: the keys are counted.
+    assert search._most_shared(rows, keys, 8) == list(search._by_shared_keys(rows, keys, 8))
+    assert len(search._most_shared(rows, keys, 8)) == 6
+
+
+def test_a_small_office_s_search_reads_its_own_keys_not_the_table_s(nyc, london_clerk):
+    """London's 5 namesakes are found without reading New York's 2,000."""
+    on_record(2000, nyc)
+    on_record(5, london_clerk.memberships.get().office)
+    with CaptureQueriesContext(connection) as captured:
+        results = search_persons(actor=actor_for(london_clerk), q="OHNO HANAKO")
+    assert len(results) == 5
+    key_queries = [q["sql"] for q in captured.captured_queries if "identity_officenamekey" in q["sql"]]
+    assert key_queries
+    for sql in key_queries:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE identity_officenamekey")
+
+            assert rows_read(sql) <= 100
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                plan = " / ".join(row[-1] for row in cursor.fetchall())
+
+            assert "(office_id=? AND key=?" in plan and "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
+
+
+def on_record(count: int, office) -> None:
+    """`count` namesakes recorded at `office`, written in bulk with the keys and access rows the actions write."""
+    persons = Person.unscoped.bulk_create(
+        Person(created_by_office=office, **HANAKO) for _ in range(count)
+    )
+    keys = person_name_keys(persons[0])
+    PersonNameKey.objects.bulk_create(
+        PersonNameKey(person=person, key=key, birth_year=person.birth_year) for person in persons for key in keys
+    )
+    grant_person_access([person.pk for person in persons], office)
+
+
+def rows_read(sql: str) -> int:
+    """PostgreSQL: rows the plan's scans read (returned or filtered out), from EXPLAIN ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        (plan,) = cursor.fetchone()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def walk(node: dict) -> int:
+        read = 0
+        if "Scan" in node["Node Type"]:
+            read = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        return read + sum(walk(child) for child in node.get("Plans", []))
+
+    return walk(plan[0]["Plan"])

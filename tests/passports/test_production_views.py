@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument
-from consular.workflow.models import Case
+from consular.workflow.models import Case, CaseAccess
 from passports import actions, mrz
 from passports.models import (
     Invalidation,
@@ -106,6 +106,10 @@ def make_approved(count: int, nyc, hq) -> list[PassportApplication]:
             due_at=now + timedelta(minutes=number),
         )
         for number in range(1, count + 1)
+    )
+    # The access rows open_case at New York and the hand-over to HQ write.
+    CaseAccess.objects.bulk_create(
+        CaseAccess(case=case, office=office, submitted_at=case.submitted_at) for case in cases for office in (nyc, hq)
     )
     return PassportApplication.unscoped.bulk_create(
         PassportApplication(

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from consular.audit.models import AuditEntry
 from consular.workflow.actions import fire, open_case
 from consular.workflow.enquiries import Status
-from consular.workflow.models import Case, CaseEvent, OutboxMessage
+from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage
 from tests.identity.factories import PersonFactory, actor_for
 
 QUEUE = "/cases/"
@@ -42,17 +42,26 @@ def detail(case: Case) -> str:
 
 
 def make_cases(count: int, person, office, **fields) -> list[Case]:
-    """Cases straight into the table: the queue tests need rows, not their history."""
+    """Cases straight into the table: the queue tests need rows, not their history.
+
+    With the access rows open_case and the hand-overs write: the originating office's, and
+    the holding office's (every office that holds or held a case has one).
+    """
     now = timezone.now()
     start = Case.unscoped.count()
-    cases = [
+    originating = fields.get("originating_office", office)
+    cases = Case.unscoped.bulk_create(
         Case(reference=f"E-2026-{office.code}-{start + number:06d}", case_type="enquiry", person=person,
-             current_office=office, originating_office=fields.get("originating_office", office),
+             current_office=office, originating_office=originating,
              status=fields.get("status", Status.RECEIVED), submitted_at=now - timedelta(minutes=number),
              due_at=fields.get("due_at"))
         for number in range(1, count + 1)
-    ]
-    return Case.unscoped.bulk_create(cases)
+    )
+    CaseAccess.objects.bulk_create(
+        CaseAccess(case=case, office=holder, submitted_at=case.submitted_at)
+        for case in cases for holder in {originating, office}
+    )
+    return cases
 
 
 def refer_to_hq(case: Case, nyc_clerk, nyc_supervisor) -> Case:
