@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from consular.audit.actions import Action, changes_between, record
+from consular.audit.actions import Action, Phrase, changes_between, describe_change, record
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
@@ -59,6 +60,31 @@ UNCOLLECTED_LAPSE_MONTHS = 6  # Passport Act, art. 18(1)(ii): not received withi
 DOCUMENT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 DOCUMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+# How this module's audit entries read (stored in English and codes, shown in the reader's language):
+# the keys that are not fields of the entry's target, and the words written as values.
+APPLICATION = "passports.passportapplication"
+describe_change("person", gettext_lazy("person"), model=APPLICATION)
+describe_change("fee", gettext_lazy("fee due"), model=APPLICATION)
+describe_change("paid", gettext_lazy("fee paid"), model=APPLICATION)
+describe_change("receipt", gettext_lazy("receipt number"), model=APPLICATION)
+describe_change("checklist.%(code)s", gettext_lazy("document: %(code)s"), model=APPLICATION,
+                parts={"code": dict(ChecklistItem.Code.choices)})
+describe_change("checklist.%(code)s.upload", gettext_lazy("scan of the document: %(code)s"), model=APPLICATION,
+                parts={"code": dict(ChecklistItem.Code.choices)})
+describe_change("photo", gettext_lazy("photo of the application"), model="identity.person")
+describe_change("passport", gettext_lazy("passport number"), model="identity.identitydocument")
+describe_change("lookup", gettext_lazy("look-up by number, family name and date of birth"))
+describe_change("range", gettext_lazy("numbers"), model="passports.numberseries")
+describe_change("numbers", gettext_lazy("numbers"), model="passports.productionbatch")
+describe_change("sha256", gettext_lazy("SHA-256 of the export"), model="passports.productionbatch")
+describe_change("reason", gettext_lazy("reason"), model="passports.productionbatch")
+describe_change("document", gettext_lazy("passport number"), model="passports.lossreport")
+VERIFIED_BY = Phrase(gettext_noop("verified by %(username)s"))
+MATCHED = Phrase(gettext_noop("matched"))
+NO_MATCH = Phrase(gettext_noop("no match"))
+LOOKUP_MISSED = Phrase(gettext_noop("passport lookup …%(end)s: no match"))
 
 
 class FeeNotSet(Exception):
@@ -290,7 +316,7 @@ def verify_item(
     item.verified_at, item.verified_by, item.document_dated = now, by.name, document_dated
     touch(application.case)
     record(by=by, action=Action.UPDATE, target=application,
-           changes={f"checklist.{item.code}": [None, f"verified by {by.name}"]})
+           changes={f"checklist.{item.code}": [None, VERIFIED_BY(username=by.name)]})
     return item
 
 
@@ -506,10 +532,13 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
 
 def _audit_entry(by: Actor, action: str, target, changes: dict) -> AuditEntry:
     """An unsaved entry for bulk writes of many rows in one action (record() saves one at a time)."""
+    # In English whatever the clerk's language, as record() writes it: a search must find every entry.
+    with translation.override("en"):
+        object_repr = str(target)[:300]
     return AuditEntry(
         action=action, changes=changes, username=by.name, user_id=by.user.pk if by.user else None,
         office_code=by.office.code, role=by.role, object_type=target._meta.label_lower, object_id=str(target.pk),
-        object_repr=str(target)[:300],
+        object_repr=object_repr,
     )
 
 
@@ -724,10 +753,10 @@ def find_passport_to_report(
     if document is None:
         cache.add(failures_key, 0, timeout=3600)
         cache.incr(failures_key)
-        record(by=by, action=Action.READ, object_repr=f"passport lookup …{number[-4:]}: no match",
-               changes={"lookup": [None, "no match"]})
+        record(by=by, action=Action.READ, object_repr=LOOKUP_MISSED(end=number[-4:]),
+               changes={"lookup": [None, NO_MATCH()]})
     else:
-        record(by=by, action=Action.READ, target=document, changes={"lookup": [None, "matched"]})
+        record(by=by, action=Action.READ, target=document, changes={"lookup": [None, MATCHED()]})
     return document
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consular.audit.actions import Action, changes_between, record
+from consular.audit.actions import Action, changes_between, describe_change, record
 from consular.identity.models import DUPLICATE_DOCUMENT, IdentityDocument, Person, PersonAccess, PersonNameKey, Sex
 from consular.identity.names import blocking_keys
 from consular.offices.models import Role
@@ -19,6 +19,10 @@ from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
 
 # What a person's record holds and the actions may change; the rest (office, merge, version) is bookkeeping.
+# Change keys of a merge, which are not fields of the person.
+describe_change("merged_from", _("merged from record"), model="identity.person")
+describe_change("documents", _("documents moved"), model="identity.person")
+
 PERSON_FIELDS = (
     "family_name",
     "given_names",

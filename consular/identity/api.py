@@ -17,7 +17,7 @@ from consular.identity import actions
 from consular.identity.forms import clean_date_of_birth, clean_nationality
 from consular.identity.models import Person, Sex
 from consular.identity.names import PartialDate
-from consular.identity.search import Duplicate, Result, likely_duplicates, search_persons
+from consular.identity.search import PERSON_SEARCH, Duplicate, Result, likely_duplicates, search_persons
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.scoping import acting_actor
 
@@ -166,7 +166,7 @@ class PersonList(APIView):
             by=actor,
             action=Action.READ,
             request=request._request,
-            object_repr="person search",
+            object_repr=PERSON_SEARCH(),
             changes={"query": data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
         )
         return Response({"results": [result_data(result) for result in results]})

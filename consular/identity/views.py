@@ -14,7 +14,7 @@ from consular.audit.actions import Action, record
 from consular.identity import actions
 from consular.identity.forms import MergeForm, PersonForm, PersonSearchForm
 from consular.identity.models import Person
-from consular.identity.search import likely_duplicates, search_persons
+from consular.identity.search import PERSON_SEARCH, likely_duplicates, search_persons
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
 from consular.versions import StaleVersion
@@ -41,7 +41,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             by=actor,
             action=Action.READ,
             request=request,
-            object_repr="person search",
+            object_repr=PERSON_SEARCH(),
             changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
         )
     return render(

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from consular.audit.actions import Action, record, record_listing
+from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity.models import Person
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
@@ -36,6 +36,7 @@ QUEUES = {
     "overdue": gettext_lazy("Overdue cases"),
     "referred": gettext_lazy("Referred to us"),
 }
+QUEUE_LISTING = Phrase(gettext_noop("case queue: %(queue)s"), parts={"queue": QUEUES})
 RETRIERS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 
 
@@ -86,7 +87,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400
         rows = [_labelled(row) for row in rows]
-        record_listing(by=actor, request=request, what=f"case queue: {kind}",
+        record_listing(by=actor, request=request, what=QUEUE_LISTING(queue=kind),
                        person_ids=(row["person_id"] for row in rows))
     first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
@@ -180,10 +181,11 @@ def _take(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
         take_case(case, by=actor, expected_version=int(version) if version.isdigit() else -1)
     except StaleVersion:
         current = _visible_case(case.reference)
+        assignee = current.assignee
         return _detail_page(request, actor, current, status=409, problem=_(
             "Someone else changed this case while you were looking; it is now assigned to %(name)s. "
             "Take it over only if you agreed that with them."
-        ) % {"name": current.assignee.get_username() if current.assignee else "—"})
+        ) % {"name": (assignee.get_full_name() or assignee.get_username()) if assignee else "—"})
     except TransitionRefused as refused:
         return _detail_page(request, actor, case, problem=refused.reason, status=400)
     messages.success(request, _("The case is now assigned to you."))

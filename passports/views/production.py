@@ -13,11 +13,11 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required
-from consular.audit.actions import Action, record, record_listing
+from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
@@ -52,6 +52,10 @@ from passports.models import (
 from passports.views.applications import _visible_application
 
 REFERENCE_PREFIX = "P-"
+# What the audit log says each list page showed (stored in English, shown in the reader's language).
+PRODUCTION_QUEUE_LISTING = Phrase(gettext_noop("passport production queue"))
+BATCH_LISTING = Phrase(gettext_noop("production batch %(reference)s"))
+COLLECTION_DESK_LISTING = Phrase(gettext_noop("passport collection desk"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,7 +169,7 @@ def production_queue(request: HttpRequest) -> HttpResponse:
         rows, next_cursor, status = [], "", 400
         messages.error(request, _("That page link is not valid any more. Start again from the first page."))
     record_listing(
-        by=actor, request=request, what="passport production queue", person_ids=(row["case__person_id"] for row in rows)
+        by=actor, request=request, what=PRODUCTION_QUEUE_LISTING(), person_ids=(row["case__person_id"] for row in rows)
     )
     posted = selection_form.data.getlist("applications") if selection_form.is_bound else []
     context = {
@@ -343,7 +347,7 @@ def _batch_page(
     record_listing(
         by=actor,
         request=request,
-        what=f"production batch {batch.reference}",
+        what=BATCH_LISTING(reference=batch.reference),
         person_ids=(row["application__case__person_id"] for row in passports),
     )
     forms = forms or {}
@@ -508,7 +512,7 @@ def collection_desk(request: HttpRequest) -> HttpResponse:
     record_listing(
         by=actor,
         request=request,
-        what="passport collection desk",
+        what=COLLECTION_DESK_LISTING(),
         person_ids=(row["case__person_id"] for row in (dispatched + ready)),
     )
 

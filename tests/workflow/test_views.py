@@ -443,4 +443,4 @@ def test_a_stale_take_says_who_has_the_case_and_offers_an_explicit_take_over(
 
     page = response.content.decode()
     assert response.status_code == 409
-    assert "it is now assigned to nyc_clerk" in page and "Take over from nyc_clerk" in page
+    assert "it is now assigned to Test Nyc_Clerk" in page and "Take over from Test Nyc_Clerk" in page
