@@ -760,6 +760,110 @@ def find_passport_to_report(
     return document
 
 
+# ---------------------------------------------------------------------------------------
+# The MRZ check's look-up in the register
+# ---------------------------------------------------------------------------------------
+
+UNKNOWN_TO_THE_REGISTER = "unknown"
+MRZ_LOOKUP_MISSED = Phrase(gettext_noop("MRZ check …%(end)s: not in the register"))
+describe_change("register", gettext_lazy("status in the register"),
+                values={UNKNOWN_TO_THE_REGISTER: gettext_lazy("Unknown to the register"),
+                        **dict(IdentityDocument.Status.choices)})
+# Statuses under which the booklet must not be accepted as a travel document.
+NOT_ACCEPTABLE = frozenset({
+    IdentityDocument.Status.PENDING, IdentityDocument.Status.EXPIRED, IdentityDocument.Status.LOST,
+    IdentityDocument.Status.STOLEN, IdentityDocument.Status.REVOKED, IdentityDocument.Status.CANCELLED,
+})
+
+
+@dataclass(frozen=True)
+class RegisterCheck:
+    """What the register says about the passport an MRZ names, as much as the office may know.
+
+    Every member of staff learns the document's status, because that is what a border check
+    learns: a number that is lost, stolen, cancelled or revoked is published to border and
+    airline systems in the invalidation feed anyway, and "valid", "not yet handed over" or
+    "unknown" is what a border officer needs to refuse a forged, stolen-in-transit or voided
+    booklet. Nothing about the holder is compared or shown unless the office may read the
+    document (Person scoping): a "the date of birth differs" answer would otherwise tell a
+    prober another office's person's date of birth, one guess at a time (issue 8, finding 1).
+    """
+
+    status: str  # an IdentityDocument.Status, or UNKNOWN_TO_THE_REGISTER
+    label: str
+    acceptable: bool
+    document: IdentityDocument | None = None  # only when the office may read it
+    differences: tuple[tuple[str, str], ...] = ()  # (field label, as the register has it), readable only
+
+    @property
+    def unknown(self) -> bool:
+        return self.status == UNKNOWN_TO_THE_REGISTER
+
+
+def _mrz_name(name: str) -> str:
+    """A name as the MRZ can write it: letters only, one space between the parts (hyphens become fillers)."""
+    return " ".join("".join(character if character.isalpha() else " " for character in name).split())
+
+
+def _differences(parsed: mrz.ParsedMrz, document: IdentityDocument) -> tuple[tuple[str, str], ...]:
+    person = document.person
+    differences = []
+    if parsed.surname != _mrz_name(person.family_name):
+        differences.append((_("Surname"), person.family_name))
+    if parsed.given_names and not parsed.name_may_be_truncated and parsed.given_names != _mrz_name(person.given_names):
+        differences.append((_("Given names"), person.given_names))
+    if parsed.birth_date is not None:
+        year, month, day = parsed.birth_date
+        recorded = (person.birth_year, person.birth_month, person.birth_day)
+        if any(read is not None and read != known for read, known in zip((year, month, day), recorded, strict=True)):
+            differences.append((_("Date of birth"), person.date_of_birth_display))
+    if parsed.sex and parsed.sex != person.sex:
+        differences.append((_("Sex"), str(person.get_sex_display())))
+    if parsed.expiry_date and document.expires_on and parsed.expiry_date != document.expires_on:
+        differences.append((_("Date of expiry"), document.expires_on.isoformat()))
+    return tuple(differences)
+
+
+def check_in_register(parsed: mrz.ParsedMrz, *, by: Actor) -> RegisterCheck:
+    """The passport an MRZ names, looked up by issuing state and number; audited like the loss-report look-up.
+
+    Unscoped on purpose (a border-style check answers for any passport) but never more than the
+    status unless the office may read the document; every look-up is audited, and a member of
+    staff who names LOOKUP_FAILURES_PER_HOUR Japanese numbers the register does not know is stopped
+    (the same count as the loss-report look-up: both are probes by number).
+    """
+    from django.core.cache import cache
+
+    failures_key = f"passport-lookup-failures:{by.name}:{timezone.now():%Y%m%d%H}"
+    if cache.get(failures_key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+        raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
+    document = (
+        IdentityDocument.unscoped.filter(
+            kind=IdentityDocument.Kind.PASSPORT, issuing_state=parsed.issuing_state, number=parsed.number
+        )
+        .select_related("person")
+        .first()
+    )
+    if document is None:
+        if parsed.issuing_state == ISSUING_STATE:
+            # Only our own register is complete: a Japanese number it does not know is a forgery or a probe.
+            cache.add(failures_key, 0, timeout=3600)
+            cache.incr(failures_key)
+        record(by=by, action=Action.READ, object_repr=MRZ_LOOKUP_MISSED(end=parsed.number[-4:]),
+               changes={"register": [None, UNKNOWN_TO_THE_REGISTER]})
+        return RegisterCheck(UNKNOWN_TO_THE_REGISTER, _("Unknown to the register"), acceptable=False)
+    status = document.status
+    expired = document.expires_on is not None and document.expires_on < by.office.local_today()
+    if status == IdentityDocument.Status.VALID and expired:
+        status = IdentityDocument.Status.EXPIRED
+    record(by=by, action=Action.READ, target=document, changes={"register": [None, status]})
+    label = str(IdentityDocument.Status(status).label)
+    if not IdentityDocument.unscoped.visible_to(by).filter(pk=document.pk).exists():
+        return RegisterCheck(status, label, acceptable=status not in NOT_ACCEPTABLE)
+    return RegisterCheck(status, label, acceptable=status not in NOT_ACCEPTABLE, document=document,
+                         differences=_differences(parsed, document))
+
+
 @dataclass(frozen=True)
 class LossDetails:
     kind: str
