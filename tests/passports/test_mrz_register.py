@@ -103,6 +103,7 @@ def test_a_valid_passport_past_its_expiry_reads_as_expired(english, nyc_clerk, n
     IdentityDocumentFactory(person=person, number="TZ7777777", issued_on=date(2014, 4, 1), expires_on=date(2024, 4, 1))
     response, register = check(english(nyc_clerk), tanaka_mrz(number="TZ7777777", expiry_date=date(2024, 4, 1)))
     assert (register.status, register.acceptable) == ("expired", False)
+    assert ALL_CORRECT not in response.text
 
 
 def test_a_number_unknown_to_the_register_says_so(english, london_clerk, db):
