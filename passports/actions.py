@@ -892,7 +892,9 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
         errors["document"] = [_("This passport is already %(status)s.") % {"status": document.get_status_display()}]
     if errors:
         raise ValidationError(errors)
+    series = f"L-{by.office.local_today().year}-{by.office.code}"
     report = LossReport.objects.create(
+        reference=f"{series}-{next_in_series(series):06d}",
         document=document, kind=details.kind, circumstances=details.circumstances.strip(),
         police_reference=details.police_reference.strip(), happened_on=details.happened_on, office=by.office,
         reported_by=by.name,
