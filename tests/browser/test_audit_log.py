@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
@@ -63,7 +64,7 @@ def test_a_name_searched_for_never_reaches_a_url_not_even_through_paging_and_exp
     name = "TAKAHASHI MIDORI"
     person = create_person(by=acting("nyc_clerk", "NYC"), family_name="TAKAHASHI", given_names="MIDORI", sex="F",
                            birth_year=1979, birth_month=11, birth_day=3, nationalities=["JPN"])
-    for number in range(55):
+    for _reading in range(55):
         record(by=acting("nyc_clerk", "NYC"), action=AuditEntry.Action.READ, target=person)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
@@ -99,7 +100,7 @@ def test_a_name_searched_for_never_reaches_a_url_not_even_through_paging_and_exp
     expect(page.get_by_label(ja("Who or what"))).to_have_value(name)
     with page.expect_download() as download:
         page.get_by_role("button", name=ja("Export these entries as CSV")).click()
-    rows_exported = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows_exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert len(rows_exported) == 56
     assert all(row["object"] == name for row in rows_exported)
     assert json.loads(next(row["changes"] for row in rows_exported if row["action"] == "create"))["sex"] == [None, "F"]
