@@ -161,9 +161,7 @@ def _change(entry: AuditEntry, model, key: str, value: Any, view: EntryView) -> 
         declaration, parts = described
         label = str(declaration.label)
         if parts:
-            label = label % {
-                name: str(declaration.parts.get(name, {}).get(code, code)) for name, code in parts.items()
-            }
+            label = label % {name: str(declaration.parts.get(name, {}).get(code, code)) for name, code in parts.items()}
         return Change(capfirst(label), _value(old, declaration.values), _value(new, declaration.values))
     if model_field is not None:
         choices = dict(model_field.flatchoices) if model_field.choices else None

@@ -97,8 +97,13 @@ def _refuse_language() -> HttpResponse:
 
 
 def _audit(request: HttpRequest, actor: Actor, person: Person, paper: str, language: str, reference: str) -> None:
-    record(by=actor, action=Action.READ, target=person, request=request,
-           changes={"paper": [None, paper], "case": [None, reference], "language": [None, language]})
+    record(
+        by=actor,
+        action=Action.READ,
+        target=person,
+        request=request,
+        changes={"paper": [None, paper], "case": [None, reference], "language": [None, language]},
+    )
 
 
 def _applicant(person: Person) -> dict:
@@ -143,8 +148,15 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
             "fee_jpy": actions.format_money(application.fee_jpy, "JPY"),
             "received_by": str(staff_name(application.received_by)),
         }
-    return _render(request, "passports/paper_receipt.html", context, paper=Paper.RECEIPT, office=office,
-                   language=language, back=reverse("passports:application_detail", kwargs={"reference": reference}))
+    return _render(
+        request,
+        "passports/paper_receipt.html",
+        context,
+        paper=Paper.RECEIPT,
+        office=office,
+        language=language,
+        back=reverse("passports:application_detail", kwargs={"reference": reference}),
+    )
 
 
 @require_GET
@@ -178,9 +190,15 @@ def acknowledgement(request: HttpRequest, reference: str) -> HttpResponse:
             "closed": case.closed_at is not None,
             "status_label": str(Status(case.status).label) if case.status in Status.values else case.status,
         }
-    return _render(request, "passports/paper_acknowledgement.html", context, paper=Paper.ACKNOWLEDGEMENT,
-                   office=office, language=language,
-                   back=reverse("passports:application_detail", kwargs={"reference": reference}))
+    return _render(
+        request,
+        "passports/paper_acknowledgement.html",
+        context,
+        paper=Paper.ACKNOWLEDGEMENT,
+        office=office,
+        language=language,
+        back=reverse("passports:application_detail", kwargs={"reference": reference}),
+    )
 
 
 @require_GET
@@ -207,11 +225,19 @@ def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
             "handed_over_at": application.identity_checked_at,
             "handed_over_by": str(staff_name(application.identity_checked_by)),
             "identity_shown": application.identity_evidence,
-            "previous": previous if previous is not None and previous.status == IdentityDocument.Status.CANCELLED
+            "previous": previous
+            if previous is not None and previous.status == IdentityDocument.Status.CANCELLED
             else None,
         }
-    return _render(request, "passports/paper_handover.html", context, paper=Paper.HANDOVER, office=office,
-                   language=language, back=reverse("passports:application_detail", kwargs={"reference": reference}))
+    return _render(
+        request,
+        "passports/paper_handover.html",
+        context,
+        paper=Paper.HANDOVER,
+        office=office,
+        language=language,
+        back=reverse("passports:application_detail", kwargs={"reference": reference}),
+    )
 
 
 @require_GET
@@ -243,5 +269,12 @@ def loss_acknowledgement(request: HttpRequest, report: int) -> HttpResponse:
             "holder_born": person.date_of_birth_display,
             "number": found.document.number,
         }
-    return _render(request, "passports/paper_loss_report.html", context, paper=Paper.LOSS_REPORT, office=office,
-                   language=language, back=f"{reverse('passports:loss_report')}?report={found.pk}")
+    return _render(
+        request,
+        "passports/paper_loss_report.html",
+        context,
+        paper=Paper.LOSS_REPORT,
+        office=office,
+        language=language,
+        back=f"{reverse('passports:loss_report')}?report={found.pk}",
+    )
