@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,22 +32,16 @@ from passports.models import ChecklistItem, LossReport, PassportApplication, Sta
 from passports.views.applications import _visible_application
 
 
-class Paper:
-    """The papers, as the audit log's "paper" change names them."""
+class Paper(models.TextChoices):
+    """The papers, as the audit log's "paper" change names them, with their titles."""
 
-    RECEIPT = "receipt"
-    ACKNOWLEDGEMENT = "acknowledgement"
-    HANDOVER = "handover"
-    LOSS_REPORT = "loss_report"
+    RECEIPT = "receipt", gettext_lazy("Receipt for the passport fee")
+    ACKNOWLEDGEMENT = "acknowledgement", gettext_lazy("Acknowledgement of a passport application")
+    HANDOVER = "handover", gettext_lazy("Record of passport collection")
+    LOSS_REPORT = "loss_report", gettext_lazy("Acknowledgement of a report of loss or theft")
 
 
-PAPER_LABELS = {
-    Paper.RECEIPT: gettext_lazy("Receipt for the passport fee"),
-    Paper.ACKNOWLEDGEMENT: gettext_lazy("Acknowledgement of a passport application"),
-    Paper.HANDOVER: gettext_lazy("Record of passport collection"),
-    Paper.LOSS_REPORT: gettext_lazy("Acknowledgement of a report of loss or theft"),
-}
-describe_change("paper", gettext_lazy("paper printed for the applicant"), values=PAPER_LABELS)
+describe_change("paper", gettext_lazy("paper printed for the applicant"), values=dict(Paper.choices))
 describe_change("case", gettext_lazy("case"), model="identity.person")
 describe_change("language", gettext_lazy("language of the paper"), values=dict(settings.LANGUAGES))
 
@@ -75,7 +70,7 @@ def _render(
     with translation.override(language):
         # Dates and the office's name and address in the paper's language, in the office's time zone.
         context = context | {
-            "paper_title": str(PAPER_LABELS[paper]),
+            "paper_title": str(Paper(paper).label),
             "office_name": office.name,
             "office_address": office.address,
             "now": timezone.now(),

@@ -92,11 +92,11 @@ def test_clerk_takes_a_case_and_a_colleagues_stale_take_is_a_conflict(staff_page
     # The supervisor's page is stale: their take is refused, and the page shows who has the case now.
     supervisor_page.get_by_role("button", name=ja("Take this case")).click()
     stale = ja("Someone else changed this case while you were looking; it is now assigned to %(name)s. "
-               "Take it over only if you agreed that with them.") % {"name": "nyc_clerk"}
+               "Take it over only if you agreed that with them.") % {"name": "Naomi Clark"}
     expect(supervisor_page.get_by_role("alert")).to_contain_text(stale)
     expect(assignee_on(supervisor_page)).to_contain_text("nyc_clerk")
     # Taking it now would be a deliberate take-over, and the button says so.
-    take_over = ja("Take over from %(name)s") % {"name": "nyc_clerk"}
+    take_over = ja("Take over from %(name)s") % {"name": "Naomi Clark"}
     expect(supervisor_page.get_by_role("button", name=take_over)).to_be_visible()
     supervisor_page.goto("/cases/mine/")
     expect(supervisor_page.get_by_text(ja("No cases match."))).to_be_visible()
@@ -139,7 +139,7 @@ def test_supervisor_retries_failed_messages_from_the_case_and_from_the_operation
     rows.filter(has_text=first.reference).get_by_role("link", name=first.reference).click()
     failures = page.get_by_role("region", name=ja("Messages that could not be sent"))
     expect(failures).to_contain_text(SMTP_CLOSED)
-    failures.get_by_role("button", name=f"{ja('Retry')} case_opened #{from_the_case.pk}", exact=True).click()
+    failures.get_by_role("button", name=f"{ja('Retry')} {ja('Case opened')} #{from_the_case.pk}", exact=True).click()
     expect(page.get_by_role("status")).to_have_text(ja("Message %(id)s will be sent again.") % {"id": from_the_case.pk})
     # Tasks run in-process in the tests: the relay has already sent it by the time the page is back.
     expect(page.get_by_role("region", name=ja("Messages that could not be sent"))).to_have_count(0)
@@ -147,7 +147,7 @@ def test_supervisor_retries_failed_messages_from_the_case_and_from_the_operation
     # The second from the operations page, which is then empty.
     page.goto("/cases/operations/")
     expect(rows).to_have_count(1)
-    rows.get_by_role("button", name=f"{ja('Retry')} case_opened #{from_operations.pk}", exact=True).click()
+    rows.get_by_role("button", name=f"{ja('Retry')} {ja('Case opened')} #{from_operations.pk}", exact=True).click()
     expect(page).to_have_url("/cases/operations/")
     expect(page.get_by_role("status")).to_have_text(
         ja("Message %(id)s will be sent again.") % {"id": from_operations.pk})
