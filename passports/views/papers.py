@@ -42,7 +42,7 @@ class Paper(models.TextChoices):
 
 
 describe_change("paper", gettext_lazy("paper printed for the applicant"), values=dict(Paper.choices))
-describe_change("case", gettext_lazy("case"), model="identity.person")
+describe_change("reference", gettext_lazy("reference on the paper"), model="identity.person")
 describe_change("language", gettext_lazy("language of the paper"), values=dict(settings.LANGUAGES))
 
 
@@ -97,7 +97,7 @@ def _audit(request: HttpRequest, actor: Actor, person: Person, paper: str, langu
         action=Action.READ,
         target=person,
         request=request,
-        changes={"paper": [None, paper], "case": [None, reference], "language": [None, language]},
+        changes={"paper": [None, paper], "reference": [None, reference], "language": [None, language]},
     )
 
 

@@ -130,7 +130,7 @@ def test_every_read_of_a_paper_is_audited(signed_in, nyc_clerk, paid, applicant)
     signed_in(nyc_clerk).get(paper_urls(paid)["receipt"], {"lang": "en"})
     entry = AuditEntry.unscoped.filter(username="nyc_clerk", changes__has_key="paper").get()
     assert (entry.action, entry.object_type, entry.object_id) == ("read", "identity.person", str(applicant.pk))
-    assert entry.changes == {"paper": [None, "receipt"], "case": [None, paid.case.reference],
+    assert entry.changes == {"paper": [None, "receipt"], "reference": [None, paid.case.reference],
                              "language": [None, "en"]}
 
 
