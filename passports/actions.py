@@ -22,7 +22,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from consular.audit.actions import Action, Phrase, changes_between, describe_change, record
+from consular import text
+from consular.audit.actions import (
+    Action,
+    Phrase,
+    changes_between,
+    describe_change,
+    probe_fingerprint,
+    recent_probes,
+    record,
+    record_probe,
+)
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
@@ -83,8 +93,7 @@ describe_change("reason", gettext_lazy("reason"), model="passports.productionbat
 describe_change("document", gettext_lazy("passport number"), model="passports.lossreport")
 VERIFIED_BY = Phrase(gettext_noop("verified by %(username)s"))
 MATCHED = Phrase(gettext_noop("matched"))
-NO_MATCH = Phrase(gettext_noop("no match"))
-LOOKUP_MISSED = Phrase(gettext_noop("passport lookup …%(end)s: no match"))
+describe_change("number_ends", gettext_lazy("number ending in"))
 
 
 class FeeNotSet(Exception):
@@ -494,15 +503,27 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
         reference=f"{series}-{next_in_series(series):06d}", created_by=by.name, size=len(applications)
     )
     issued_on = office.local_today()
-    pages, documents, passports = [], [], []
+    pages, documents, passports, refusals = [], [], [], []
     for application, number in zip(applications, numbers, strict=True):
-        page = data_page(application, number, issued_on)
+        try:
+            page = data_page(application, number, issued_on)
+        except mrz.CannotWrite as refusal:
+            # Never a passport whose MRZ leaves out part of the name or holds a code no state has:
+            # the batch is refused as a whole (the numbers go back), naming each application.
+            refusals.append(_("%(reference)s: %(problem)s") % {
+                "reference": application.case.reference, "problem": refusal.message})
+            continue
         pages.append(page)
         documents.append(IdentityDocument(
             person=application.case.person, kind=IdentityDocument.Kind.PASSPORT, number=number,
             issuing_state=ISSUING_STATE, issued_on=issued_on, expires_on=date.fromisoformat(page["expires_on"]),
             status=IdentityDocument.Status.PENDING,
         ))
+    if refusals:
+        raise ValidationError([
+            *refusals,
+            _("Correct the applicant's record, or leave the application out of the batch; no batch was created."),
+        ])
     IdentityDocument.unscoped.bulk_create(documents)
     for application, page, document in zip(applications, pages, documents, strict=True):
         passports.append(Passport(
@@ -658,9 +679,11 @@ def collect_passport(
     """Hand-over at the desk: identity checked, the old passport cancelled, the new one valid, the case closed."""
     _holding_office_only(application, by)
     _ensure_current(application.case, expected_version)
-    evidence = (identity_evidence or "").strip()
+    evidence = text.clean(identity_evidence)
     if not evidence:
         raise ValidationError({"identity_evidence": _("Say how the applicant's identity was checked.")})
+    if (problem := text.problem(evidence)) is not None:
+        raise ValidationError({"identity_evidence": [problem]})
     passport = application.current_passport
     if passport is None or application.case.status != Status.READY:
         raise TransitionRefused(_("There is no passport ready for collection on this application."))
@@ -719,11 +742,20 @@ def add_years_months(day: date, months: int) -> date:
 
 
 LOOKUP_FAILURES_PER_HOUR = 10
+# Probe kinds are stored as written and counted by that text (`recent_probes`): never reword them.
+LOOKUP_MISSED = Phrase(gettext_noop("passport lookup: no match"))
+LOOKUP_REFUSED = Phrase(gettext_noop("passport lookup: no match: refused"))
+LOOKUP_MISS = LOOKUP_MISSED()
 INVALIDATION_FEED = "invalidation-feed"
 
 
 class TooManyLookups(Exception):
     """A member of staff missed too many passport lookups in an hour: probing is stopped."""
+
+
+def _lookup_misses(by: Actor) -> int:
+    """Misses by number in the last hour, the loss-report look-up's and the MRZ check's together."""
+    return recent_probes(by=by, kind=LOOKUP_MISS) + recent_probes(by=by, kind=MRZ_MISS)
 
 
 def find_passport_to_report(
@@ -732,13 +764,11 @@ def find_passport_to_report(
     """A Japanese passport whose number, holder's family name and date of birth all match, else None.
 
     Unscoped on purpose (a citizen may report a loss at any mission, whichever office knows
-    them), so every lookup is audited and a member of staff who misses
-    LOOKUP_FAILURES_PER_HOUR times is stopped for the rest of the hour.
+    them), so every lookup is audited and a member of staff who missed LOOKUP_FAILURES_PER_HOUR
+    times in the last hour is stopped until the oldest miss is an hour old.
     """
-    from django.core.cache import cache
-
-    failures_key = f"passport-lookup-failures:{by.name}:{timezone.now():%Y%m%d%H}"
-    if cache.get(failures_key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+    if _lookup_misses(by) >= LOOKUP_FAILURES_PER_HOUR:
+        record(by=by, action=Action.READ, object_repr=LOOKUP_REFUSED())
         raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
     number = "".join(number.upper().split())
     document = (
@@ -751,10 +781,9 @@ def find_passport_to_report(
         .first()
     )
     if document is None:
-        cache.add(failures_key, 0, timeout=3600)
-        cache.incr(failures_key)
-        record(by=by, action=Action.READ, object_repr=LOOKUP_MISSED(end=number[-4:]),
-               changes={"lookup": [None, NO_MATCH()]})
+        # Counted from the audit log (the core's probe limit), so every process shares the count.
+        record_probe(by=by, kind=LOOKUP_MISS, fingerprint=probe_fingerprint(number, family_name, date_of_birth),
+                     changes={"number_ends": number[-4:]})
     else:
         record(by=by, action=Action.READ, target=document, changes={"lookup": [None, MATCHED()]})
     return document
@@ -765,7 +794,11 @@ def find_passport_to_report(
 # ---------------------------------------------------------------------------------------
 
 UNKNOWN_TO_THE_REGISTER = "unknown"
-MRZ_LOOKUP_MISSED = Phrase(gettext_noop("MRZ check …%(end)s: not in the register"))
+MRZ_MISSED = Phrase(gettext_noop("MRZ check: not in the register"))
+MRZ_MISS = MRZ_MISSED()
+# Our register is complete only for Japanese passports: a foreign number it lacks is no probe.
+MRZ_FOREIGN_MISSED = Phrase(gettext_noop("MRZ check: foreign passport not in the register"))
+MRZ_REFUSED = Phrase(gettext_noop("MRZ check: refused"))
 describe_change("register", gettext_lazy("status in the register"),
                 values={UNKNOWN_TO_THE_REGISTER: gettext_lazy("Unknown to the register"),
                         **dict(IdentityDocument.Status.choices)})
@@ -832,10 +865,8 @@ def check_in_register(parsed: mrz.ParsedMrz, *, by: Actor) -> RegisterCheck:
     staff who names LOOKUP_FAILURES_PER_HOUR Japanese numbers the register does not know is stopped
     (the same count as the loss-report look-up: both are probes by number).
     """
-    from django.core.cache import cache
-
-    failures_key = f"passport-lookup-failures:{by.name}:{timezone.now():%Y%m%d%H}"
-    if cache.get(failures_key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+    if _lookup_misses(by) >= LOOKUP_FAILURES_PER_HOUR:
+        record(by=by, action=Action.READ, object_repr=MRZ_REFUSED())
         raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
     document = (
         IdentityDocument.unscoped.filter(
@@ -845,12 +876,13 @@ def check_in_register(parsed: mrz.ParsedMrz, *, by: Actor) -> RegisterCheck:
         .first()
     )
     if document is None:
+        changes = {"number_ends": parsed.number[-4:], "register": [None, UNKNOWN_TO_THE_REGISTER]}
         if parsed.issuing_state == ISSUING_STATE:
             # Only our own register is complete: a Japanese number it does not know is a forgery or a probe.
-            cache.add(failures_key, 0, timeout=3600)
-            cache.incr(failures_key)
-        record(by=by, action=Action.READ, object_repr=MRZ_LOOKUP_MISSED(end=parsed.number[-4:]),
-               changes={"register": [None, UNKNOWN_TO_THE_REGISTER]})
+            record_probe(by=by, kind=MRZ_MISS, fingerprint=probe_fingerprint(parsed.issuing_state, parsed.number),
+                         changes=changes)
+        else:
+            record(by=by, action=Action.READ, object_repr=MRZ_FOREIGN_MISSED(), changes=changes)
         return RegisterCheck(UNKNOWN_TO_THE_REGISTER, _("Unknown to the register"), acceptable=False)
     status = document.status
     expired = document.expires_on is not None and document.expires_on < by.office.local_today()
@@ -881,6 +913,10 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
         errors["kind"] = [_("Say whether the passport was lost or stolen.")]
     if not details.circumstances.strip():
         errors["circumstances"] = [_("Describe what happened.")]
+    # Read by other missions and HQ: nothing invisible in it (`consular.text`).
+    for field, multiline in (("circumstances", True), ("police_reference", False)):
+        if (problem := text.problem(getattr(details, field), multiline=multiline)) is not None:
+            errors.setdefault(field, []).append(problem)
     if details.kind == LossReport.Kind.STOLEN and not details.police_reference.strip():
         errors["police_reference"] = [_("A theft needs the police report reference.")]
     if details.happened_on is not None and details.happened_on > by.office.local_today():
@@ -895,8 +931,8 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
     series = f"L-{by.office.local_today().year}-{by.office.code}"
     report = LossReport.objects.create(
         reference=f"{series}-{next_in_series(series):06d}",
-        document=document, kind=details.kind, circumstances=details.circumstances.strip(),
-        police_reference=details.police_reference.strip(), happened_on=details.happened_on, office=by.office,
+        document=document, kind=details.kind, circumstances=text.clean(details.circumstances, multiline=True),
+        police_reference=text.clean(details.police_reference), happened_on=details.happened_on, office=by.office,
         reported_by=by.name,
     )
     status = IdentityDocument.Status.LOST if details.kind == LossReport.Kind.LOST else IdentityDocument.Status.STOLEN

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consular.identity.models import Sex
+from consular import text
+from consular.identity.models import Sex, normalised_latin_name, validate_latin_name
 from consular.identity.names import PartialDate
 from consular.offices.models import validate_alpha3
 
@@ -21,11 +22,16 @@ def clean_date_of_birth(text: str) -> PartialDate | None:
         ) from error
 
 
-def clean_nationality(text: str) -> str:
-    code = (text or "").strip().upper()
+def clean_nationality(value: str) -> str:
+    code = (value or "").strip().upper()
     if code:
         validate_alpha3(code)
     return code
+
+
+def validate_entered_latin_name(value: str) -> None:
+    """The model's rule on the name as it will be kept (full-width letters made plain), before any duplicate check."""
+    validate_latin_name(normalised_latin_name(value))
 
 
 class PersonSearchForm(forms.Form):
@@ -52,13 +58,26 @@ class PersonForm(forms.Form):
     """A new person. Model validation (name letters, date parts, codes) runs in `create_person`."""
 
     family_name = forms.CharField(
-        label=_("Family name"), max_length=100, help_text=_("As the passport prints it, e.g. YAMADA.")
+        label=_("Family name"),
+        max_length=100,
+        help_text=_("As the passport prints it, e.g. YAMADA."),
+        validators=[validate_entered_latin_name],
     )
-    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
-    family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
-    given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
-    family_name_reading = forms.CharField(label=_("Family name (kana reading)"), max_length=100, required=False)
-    given_names_reading = forms.CharField(label=_("Given names (kana reading)"), max_length=100, required=False)
+    given_names = forms.CharField(
+        label=_("Given names"), max_length=100, required=False, validators=[validate_entered_latin_name]
+    )
+    family_name_native = forms.CharField(
+        label=_("Family name (native script)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
+    given_names_native = forms.CharField(
+        label=_("Given names (native script)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
+    family_name_reading = forms.CharField(
+        label=_("Family name (kana reading)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
+    given_names_reading = forms.CharField(
+        label=_("Given names (kana reading)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1850, max_value=2200)
     birth_month = forms.IntegerField(label=_("Month of birth"), min_value=1, max_value=12, required=False)
@@ -66,7 +85,9 @@ class PersonForm(forms.Form):
     nationalities = forms.CharField(
         label=_("Nationalities"), max_length=60, help_text=_("ISO 3166-1 alpha-3 codes separated by spaces, e.g. JPN.")
     )
-    place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
+    place_of_birth = forms.CharField(
+        label=_("Place of birth"), max_length=200, required=False, validators=[text.validate_single_line]
+    )
     # Set once the clerk has seen the likely duplicates and still wants a new record.
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -97,3 +118,17 @@ class MergeForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     duplicate_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewDecisionForm(forms.Form):
+    """HQ's decision on a duplicate review, with the versions of the review and both records as read."""
+
+    DECISIONS = [("same_person", _("Same person: merge the new record into the existing one")),
+                 ("distinct", _("Different persons"))]
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Required for different persons: what tells them apart."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    person_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    candidate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

@@ -7,6 +7,8 @@ app_name = "identity"
 urlpatterns = [
     path("", views.person_search, name="person_search"),
     path("new/", views.person_create, name="person_create"),
+    path("reviews/", views.review_list, name="review_list"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/merge/", views.person_merge, name="person_merge"),
 ]

@@ -11,13 +11,15 @@ from django.utils import translation
 from consular.audit.actions import Action, record
 from consular.audit.display import present
 from consular.audit.models import AuditEntry
-from consular.identity.actions import create_person, update_person
+from consular.identity.actions import create_person, decide_duplicate_review, record_new_person, update_person
+from consular.identity.models import DuplicateReview
 from consular.offices.actions import add_holiday
-from consular.workflow.actions import take_case
+from consular.workflow.actions import assign_case, take_case
 from consular.workflow.models import Case
 from passports import actions
 from tests.identity.factories import IdentityDocumentFactory, actor_for
 from tests.passports.factories import approve, fee_schedule, submit
+from tests.passports.test_production_views import td3
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_LIKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # start_review, passport_type, hq_officer …
@@ -25,7 +27,7 @@ CODE_LIKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # start_review, passport_type
 
 @pytest.fixture
 def a_whole_passport_flow(signed_in, nyc, hq, london, nyc_clerk, nyc_officer, nyc_supervisor, hq_officer,
-                          london_clerk, auditor):
+                          hq_supervisor, london_clerk, auditor):
     """Everything a passport's life writes to the log, through the actions and the pages that write it."""
     fee_schedule()
     clerk, officer, hq_actor, london = actor_for(nyc_clerk), actor_for(nyc_officer), actor_for(hq_officer), \
@@ -33,7 +35,19 @@ def a_whole_passport_flow(signed_in, nyc, hq, london, nyc_clerk, nyc_officer, ny
     person = create_person(by=clerk, family_name="SATO", given_names="HANAKO", sex="F", birth_year=1990,
                            birth_month=5, birth_day=17, nationalities=["JPN"])
     person = update_person(person, by=clerk, expected_version=person.version, place_of_birth="OSAKA")
-    application = approve(submit(clerk, person), clerk, officer)
+    # The duplicate check: a readable match at New York, a near miss at London that HQ reviews.
+    same = {"family_name": "SATO", "given_names": "HANAKO", "sex": "F", "birth_year": 1990, "birth_month": 5,
+            "birth_day": 17, "nationalities": ["JPN"]}
+    assert record_new_person(by=clerk, fields=same, confirm_new=False).duplicates
+    assert record_new_person(by=london, fields=same, confirm_new=True).review_pending
+    review = DuplicateReview.unscoped.get()
+    assert signed_in(hq_officer).get("/persons/reviews/").status_code == 200
+    decide_duplicate_review(review, same_person=False, note="Another SATO HANAKO", by=actor_for(hq_supervisor),
+                            expected_version=review.version)
+    submitted = submit(clerk, person)
+    assign_case(submitted.case, to=nyc_officer, by=actor_for(nyc_supervisor), expected_version=submitted.case.version)
+    submitted.case.refresh_from_db()
+    application = approve(submitted, clerk, officer)
     batch = actions.create_batch(by=hq_actor)
     batch = actions.mark_batch_printed(batch, by=hq_actor, expected_version=batch.version)
     batch = actions.dispatch_batch(batch, by=hq_actor, expected_version=batch.version)
@@ -54,7 +68,11 @@ def a_whole_passport_flow(signed_in, nyc, hq, london, nyc_clerk, nyc_officer, ny
     for url in ("/passports/", f"/passports/{application.case.reference}/", "/passports/collection/", "/cases/",
                 f"/persons/{person.pk}/"):
         assert desk.get(url).status_code == 200
-    desk.get("/persons/", {"q": "SATO"})
+    assert desk.post("/persons/", {"q": "SATO"}).status_code == 200
+    # The MRZ check: a passport the register knows, a Japanese number it does not, a foreign one.
+    for lines in (td3(surname="SATO", given_names="HANAKO", number="TK1112223"), td3(number="TK0000009"),
+                  td3(number="X00000091", issuing_state="GBR")):
+        assert desk.post("/passports/mrz/", {"mrz": "\n".join(lines)}).status_code == 200
     production = signed_in(hq_officer)
     assert production.get("/passports/production/").status_code == 200
     assert production.get(f"/passports/batches/{batch.reference}/").status_code == 200
@@ -82,7 +100,8 @@ def test_every_entry_a_whole_passport_flow_writes_reads_in_japanese_with_no_code
 def test_a_person_entry_shows_field_names_and_sex_in_japanese(a_whole_passport_flow):
     person = a_whole_passport_flow["person"]
     created = next(view for view in _every_entry_in("ja")
-                   if view.entry.object_type == "identity.person" and view.entry.action == Action.CREATE)
+                   if view.entry.object_type == "identity.person" and view.entry.action == Action.CREATE
+                   and view.entry.object_id == str(person.pk) and "sex" in view.entry.changes)
     changes = {change.label: change.new for change in created.changes}
     assert changes["性別"] == "女性"
     assert changes["姓"] == "SATO"

@@ -38,7 +38,8 @@ def handed_over_in_new_york() -> PassportApplication:
 def expect_printed_bare(page: Page) -> None:
     """As the printer sees it: the content, and no header, navigation, form or button."""
     page.emulate_media(media="print")
-    for hidden in (".site-header", ".site-nav", ".paper-toolbar", "form", "button", ".papers"):
+    # Every navigation: the site's, a section's tabs (passports, queues), pagination, the paper's toolbar.
+    for hidden in (".site-header", ".site-footer", "nav", "form", "button", ".papers"):
         for element in page.locator(hidden).all():
             expect(element).to_be_hidden()
     expect(page.locator("main")).to_be_visible()

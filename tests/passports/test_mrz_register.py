@@ -131,9 +131,9 @@ def test_every_look_up_is_audited_like_the_loss_report_look_up(english, london_c
     found, missed = AuditEntry.unscoped.filter(username="london_clerk", action="read").order_by("pk")
     assert (found.object_type, found.object_id, found.changes) == (
         "identity.identitydocument", str(tanaka.pk), {"register": [None, "valid"]})
-    assert (missed.object_repr, missed.changes) == ("MRZ check …0009: not in the register",
-                                                    {"register": [None, "unknown"]})
-    assert "TZ0000009" not in missed.object_repr
+    assert (missed.object_repr, missed.changes["number_ends"], missed.changes["register"]) == (
+        "MRZ check: not in the register", "0009", [None, "unknown"])
+    assert "TZ0000009" not in str(missed.changes)
 
 
 def test_probing_japanese_numbers_is_stopped_like_loss_report_look_ups(english, london_clerk, db):
@@ -142,6 +142,22 @@ def test_probing_japanese_numbers_is_stopped_like_loss_report_look_ups(english, 
         assert check(client, tanaka_mrz(number=f"TZ00001{number:02d}"))[1].unknown
     response, register = check(client, tanaka_mrz(number="TZ0000200"))
     assert register is None and "Too many passports not found this hour" in response.text
+
+
+def test_misses_of_the_mrz_check_and_the_loss_report_look_up_share_one_limit(english, london_clerk, db):
+    client = english(london_clerk)
+    half = actions.LOOKUP_FAILURES_PER_HOUR // 2
+    for number in range(half):
+        assert actions.find_passport_to_report(by=actor_for(london_clerk), number=f"TZ00003{number:02d}",
+                                               family_name="TANAKA", date_of_birth=date(1988, 2, 29)) is None
+    for number in range(actions.LOOKUP_FAILURES_PER_HOUR - half):
+        assert check(client, tanaka_mrz(number=f"TZ00001{number:02d}"))[1].unknown
+    response, register = check(client, tanaka_mrz(number="TZ0000200"))
+    assert register is None and "Too many passports not found this hour" in response.text
+    with pytest.raises(actions.TooManyLookups):
+        actions.find_passport_to_report(by=actor_for(london_clerk), number="TZ0000400", family_name="TANAKA",
+                                        date_of_birth=date(1988, 2, 29))
+    assert AuditEntry.unscoped.filter(username="london_clerk", object_repr="MRZ check: refused").count() == 1
 
 
 def test_foreign_passports_unknown_to_the_register_do_not_count_as_probes(english, london_clerk, db):
