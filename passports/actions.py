@@ -18,11 +18,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from consular import text
-from consular.audit.actions import Action, changes_between, probe_fingerprint, recent_probes, record, record_probe
+from consular.audit.actions import (
+    Action,
+    Phrase,
+    changes_between,
+    describe_change,
+    probe_fingerprint,
+    recent_probes,
+    record,
+    record_probe,
+)
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
@@ -60,6 +70,30 @@ UNCOLLECTED_LAPSE_MONTHS = 6  # Passport Act, art. 18(1)(ii): not received withi
 DOCUMENT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 DOCUMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+# How this module's audit entries read (stored in English and codes, shown in the reader's language):
+# the keys that are not fields of the entry's target, and the words written as values.
+APPLICATION = "passports.passportapplication"
+describe_change("person", gettext_lazy("person"), model=APPLICATION)
+describe_change("fee", gettext_lazy("fee due"), model=APPLICATION)
+describe_change("paid", gettext_lazy("fee paid"), model=APPLICATION)
+describe_change("receipt", gettext_lazy("receipt number"), model=APPLICATION)
+describe_change("checklist.%(code)s", gettext_lazy("document: %(code)s"), model=APPLICATION,
+                parts={"code": dict(ChecklistItem.Code.choices)})
+describe_change("checklist.%(code)s.upload", gettext_lazy("scan of the document: %(code)s"), model=APPLICATION,
+                parts={"code": dict(ChecklistItem.Code.choices)})
+describe_change("photo", gettext_lazy("photo of the application"), model="identity.person")
+describe_change("passport", gettext_lazy("passport number"), model="identity.identitydocument")
+describe_change("lookup", gettext_lazy("look-up by number, family name and date of birth"))
+describe_change("range", gettext_lazy("numbers"), model="passports.numberseries")
+describe_change("numbers", gettext_lazy("numbers"), model="passports.productionbatch")
+describe_change("sha256", gettext_lazy("SHA-256 of the export"), model="passports.productionbatch")
+describe_change("reason", gettext_lazy("reason"), model="passports.productionbatch")
+describe_change("document", gettext_lazy("passport number"), model="passports.lossreport")
+VERIFIED_BY = Phrase(gettext_noop("verified by %(username)s"))
+MATCHED = Phrase(gettext_noop("matched"))
+describe_change("number_ends", gettext_lazy("number ending in"))
 
 
 class FeeNotSet(Exception):
@@ -291,7 +325,7 @@ def verify_item(
     item.verified_at, item.verified_by, item.document_dated = now, by.name, document_dated
     touch(application.case)
     record(by=by, action=Action.UPDATE, target=application,
-           changes={f"checklist.{item.code}": [None, f"verified by {by.name}"]})
+           changes={f"checklist.{item.code}": [None, VERIFIED_BY(username=by.name)]})
     return item
 
 
@@ -519,10 +553,13 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
 
 def _audit_entry(by: Actor, action: str, target, changes: dict) -> AuditEntry:
     """An unsaved entry for bulk writes of many rows in one action (record() saves one at a time)."""
+    # In English whatever the clerk's language, as record() writes it: a search must find every entry.
+    with translation.override("en"):
+        object_repr = str(target)[:300]
     return AuditEntry(
         action=action, changes=changes, username=by.name, user_id=by.user.pk if by.user else None,
         office_code=by.office.code, role=by.role, object_type=target._meta.label_lower, object_id=str(target.pk),
-        object_repr=str(target)[:300],
+        object_repr=object_repr,
     )
 
 
@@ -705,12 +742,20 @@ def add_years_months(day: date, months: int) -> date:
 
 
 LOOKUP_FAILURES_PER_HOUR = 10
-LOOKUP_MISS = "passport lookup: no match"
+# Probe kinds are stored as written and counted by that text (`recent_probes`): never reword them.
+LOOKUP_MISSED = Phrase(gettext_noop("passport lookup: no match"))
+LOOKUP_REFUSED = Phrase(gettext_noop("passport lookup: no match: refused"))
+LOOKUP_MISS = LOOKUP_MISSED()
 INVALIDATION_FEED = "invalidation-feed"
 
 
 class TooManyLookups(Exception):
     """A member of staff missed too many passport lookups in an hour: probing is stopped."""
+
+
+def _lookup_misses(by: Actor) -> int:
+    """Misses by number in the last hour, the loss-report look-up's and the MRZ check's together."""
+    return recent_probes(by=by, kind=LOOKUP_MISS) + recent_probes(by=by, kind=MRZ_MISS)
 
 
 def find_passport_to_report(
@@ -722,8 +767,8 @@ def find_passport_to_report(
     them), so every lookup is audited and a member of staff who missed LOOKUP_FAILURES_PER_HOUR
     times in the last hour is stopped until the oldest miss is an hour old.
     """
-    if recent_probes(by=by, kind=LOOKUP_MISS) >= LOOKUP_FAILURES_PER_HOUR:
-        record(by=by, action=Action.READ, object_repr=f"{LOOKUP_MISS}: refused")
+    if _lookup_misses(by) >= LOOKUP_FAILURES_PER_HOUR:
+        record(by=by, action=Action.READ, object_repr=LOOKUP_REFUSED())
         raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
     number = "".join(number.upper().split())
     document = (
@@ -740,8 +785,115 @@ def find_passport_to_report(
         record_probe(by=by, kind=LOOKUP_MISS, fingerprint=probe_fingerprint(number, family_name, date_of_birth),
                      changes={"number_ends": number[-4:]})
     else:
-        record(by=by, action=Action.READ, target=document, changes={"lookup": [None, "matched"]})
+        record(by=by, action=Action.READ, target=document, changes={"lookup": [None, MATCHED()]})
     return document
+
+
+# ---------------------------------------------------------------------------------------
+# The MRZ check's look-up in the register
+# ---------------------------------------------------------------------------------------
+
+UNKNOWN_TO_THE_REGISTER = "unknown"
+MRZ_MISSED = Phrase(gettext_noop("MRZ check: not in the register"))
+MRZ_MISS = MRZ_MISSED()
+# Our register is complete only for Japanese passports: a foreign number it lacks is no probe.
+MRZ_FOREIGN_MISSED = Phrase(gettext_noop("MRZ check: foreign passport not in the register"))
+MRZ_REFUSED = Phrase(gettext_noop("MRZ check: refused"))
+describe_change("register", gettext_lazy("status in the register"),
+                values={UNKNOWN_TO_THE_REGISTER: gettext_lazy("Unknown to the register"),
+                        **dict(IdentityDocument.Status.choices)})
+# Statuses under which the booklet must not be accepted as a travel document.
+NOT_ACCEPTABLE = frozenset({
+    IdentityDocument.Status.PENDING, IdentityDocument.Status.EXPIRED, IdentityDocument.Status.LOST,
+    IdentityDocument.Status.STOLEN, IdentityDocument.Status.REVOKED, IdentityDocument.Status.CANCELLED,
+})
+
+
+@dataclass(frozen=True)
+class RegisterCheck:
+    """What the register says about the passport an MRZ names, as much as the office may know.
+
+    Every member of staff learns the document's status, because that is what a border check
+    learns: a number that is lost, stolen, cancelled or revoked is published to border and
+    airline systems in the invalidation feed anyway, and "valid", "not yet handed over" or
+    "unknown" is what a border officer needs to refuse a forged, stolen-in-transit or voided
+    booklet. Nothing about the holder is compared or shown unless the office may read the
+    document (Person scoping): a "the date of birth differs" answer would otherwise tell a
+    prober another office's person's date of birth, one guess at a time (issue 8, finding 1).
+    """
+
+    status: str  # an IdentityDocument.Status, or UNKNOWN_TO_THE_REGISTER
+    label: str
+    acceptable: bool
+    document: IdentityDocument | None = None  # only when the office may read it
+    differences: tuple[tuple[str, str], ...] = ()  # (field label, as the register has it), readable only
+
+    @property
+    def unknown(self) -> bool:
+        return self.status == UNKNOWN_TO_THE_REGISTER
+
+
+def _mrz_name(name: str) -> str:
+    """A name as the MRZ can write it: letters only, one space between the parts (hyphens become fillers)."""
+    return " ".join("".join(character if character.isalpha() else " " for character in name).split())
+
+
+def _differences(parsed: mrz.ParsedMrz, document: IdentityDocument) -> tuple[tuple[str, str], ...]:
+    person = document.person
+    differences = []
+    if parsed.surname != _mrz_name(person.family_name):
+        differences.append((_("Surname"), person.family_name))
+    if parsed.given_names and not parsed.name_may_be_truncated and parsed.given_names != _mrz_name(person.given_names):
+        differences.append((_("Given names"), person.given_names))
+    if parsed.birth_date is not None:
+        year, month, day = parsed.birth_date
+        recorded = (person.birth_year, person.birth_month, person.birth_day)
+        if any(read is not None and read != known for read, known in zip((year, month, day), recorded, strict=True)):
+            differences.append((_("Date of birth"), person.date_of_birth_display))
+    if parsed.sex and parsed.sex != person.sex:
+        differences.append((_("Sex"), str(person.get_sex_display())))
+    if parsed.expiry_date and document.expires_on and parsed.expiry_date != document.expires_on:
+        differences.append((_("Date of expiry"), document.expires_on.isoformat()))
+    return tuple(differences)
+
+
+def check_in_register(parsed: mrz.ParsedMrz, *, by: Actor) -> RegisterCheck:
+    """The passport an MRZ names, looked up by issuing state and number; audited like the loss-report look-up.
+
+    Unscoped on purpose (a border-style check answers for any passport) but never more than the
+    status unless the office may read the document; every look-up is audited, and a member of
+    staff who names LOOKUP_FAILURES_PER_HOUR Japanese numbers the register does not know is stopped
+    (the same count as the loss-report look-up: both are probes by number).
+    """
+    if _lookup_misses(by) >= LOOKUP_FAILURES_PER_HOUR:
+        record(by=by, action=Action.READ, object_repr=MRZ_REFUSED())
+        raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
+    document = (
+        IdentityDocument.unscoped.filter(
+            kind=IdentityDocument.Kind.PASSPORT, issuing_state=parsed.issuing_state, number=parsed.number
+        )
+        .select_related("person")
+        .first()
+    )
+    if document is None:
+        changes = {"number_ends": parsed.number[-4:], "register": [None, UNKNOWN_TO_THE_REGISTER]}
+        if parsed.issuing_state == ISSUING_STATE:
+            # Only our own register is complete: a Japanese number it does not know is a forgery or a probe.
+            record_probe(by=by, kind=MRZ_MISS, fingerprint=probe_fingerprint(parsed.issuing_state, parsed.number),
+                         changes=changes)
+        else:
+            record(by=by, action=Action.READ, object_repr=MRZ_FOREIGN_MISSED(), changes=changes)
+        return RegisterCheck(UNKNOWN_TO_THE_REGISTER, _("Unknown to the register"), acceptable=False)
+    status = document.status
+    expired = document.expires_on is not None and document.expires_on < by.office.local_today()
+    if status == IdentityDocument.Status.VALID and expired:
+        status = IdentityDocument.Status.EXPIRED
+    record(by=by, action=Action.READ, target=document, changes={"register": [None, status]})
+    label = str(IdentityDocument.Status(status).label)
+    if not IdentityDocument.unscoped.visible_to(by).filter(pk=document.pk).exists():
+        return RegisterCheck(status, label, acceptable=status not in NOT_ACCEPTABLE)
+    return RegisterCheck(status, label, acceptable=status not in NOT_ACCEPTABLE, document=document,
+                         differences=_differences(parsed, document))
 
 
 @dataclass(frozen=True)
@@ -776,7 +928,9 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
         errors["document"] = [_("This passport is already %(status)s.") % {"status": document.get_status_display()}]
     if errors:
         raise ValidationError(errors)
+    series = f"L-{by.office.local_today().year}-{by.office.code}"
     report = LossReport.objects.create(
+        reference=f"{series}-{next_in_series(series):06d}",
         document=document, kind=details.kind, circumstances=text.clean(details.circumstances, multiline=True),
         police_reference=text.clean(details.police_reference), happened_on=details.happened_on, office=by.office,
         reported_by=by.name,

@@ -379,6 +379,8 @@ class LossReport(models.Model):
         LOST = "lost", _("Lost")
         STOLEN = "stolen", _("Stolen")
 
+    # L-<year>-<office>-<number>: what the holder's acknowledgement and any later replacement quote.
+    reference = models.CharField(_("reference"), max_length=32, blank=True)
     document = models.ForeignKey("identity.IdentityDocument", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("lost or stolen"), max_length=8, choices=Kind.choices)
     circumstances = models.TextField(_("circumstances"), max_length=2000)
@@ -396,6 +398,9 @@ class LossReport(models.Model):
         ordering = ["-reported_at", "-pk"]
         verbose_name = _("loss or theft report")
         verbose_name_plural = _("loss and theft reports")
+        # Blank only for reports made before references were given.
+        constraints = [models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""),
+                                               name="loss_report_reference_once")]
 
     def __str__(self) -> str:
         # The number is personal data (and this string reaches the audit log): its end only.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passports.views import applications, production
+from passports.views import applications, papers, production
 
 app_name = "passports"
 
@@ -15,7 +15,12 @@ urlpatterns = [
     path("collection/", production.collection_desk, name="collection_desk"),
     path("mrz/", production.mrz_check, name="mrz_check"),
     path("lost/", production.loss_report, name="loss_report"),
+    path("lost/<int:report>/acknowledgement/", papers.loss_acknowledgement, name="loss_acknowledgement"),
     path("<str:reference>/", applications.application_detail, name="application_detail"),
     path("<str:reference>/photo/", applications.application_photo, name="application_photo"),
     path("<str:reference>/collect/", production.collect, name="collect"),
+    # Papers handed to the applicant, print-ready (templates/paper.html).
+    path("<str:reference>/receipt/", papers.receipt, name="receipt"),
+    path("<str:reference>/acknowledgement/", papers.acknowledgement, name="acknowledgement"),
+    path("<str:reference>/collection-record/", papers.handover_record, name="handover_record"),
 ]

@@ -16,10 +16,11 @@ from consular.identity.models import DuplicateReview
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
-from passports.models import ProductionBatch
+from consular.workflow.models import Case
+from passports.models import LossReport, Passport, PassportApplication, ProductionBatch, Status
 from tests.factories import HolidayFactory
-from tests.identity.factories import PersonFactory, actor_for
-from tests.passports.factories import fee_schedule, submit
+from tests.identity.factories import IdentityDocumentFactory, PersonFactory, actor_for
+from tests.passports.factories import complete_checklist, fee_schedule, submit
 
 # Cast members, in this order, for every row.
 CAST = ["anonymous", "password_only", "nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "hq_admin",
@@ -81,7 +82,8 @@ EXPECTED = [
     row("offices:holiday_edit", "london_holiday", **{**NYC_MANAGERS, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                      "london_clerk": 403}),
     row("audit:entry_list", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}}),
-    row("audit:entry_export", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}, "auditor": R}),
+    # POST only (the search never goes in its URL); nobody but an auditor learns even that.
+    row("audit:entry_export", **{**SIGNED_IN_200, **{m: 403 for m in CAST[2:7]}, "auditor": 405}),
     row("passports:application_queue", **SIGNED_IN_200),
     row("passports:application_create", **{**SIGNED_IN_200, "auditor": 403}),
     row("passports:application_detail", "nyc_passport", **NYC_ONLY),
@@ -102,6 +104,18 @@ EXPECTED = [
     row("passports:collect", "nyc_passport", **NYC_ONLY),
     row("passports:collect", "london_passport", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                    "london_clerk": 200}),
+    # Papers for the applicant: read like the application (or the loss report) they are printed from.
+    row("passports:receipt", "nyc_passport", **NYC_ONLY),
+    row("passports:receipt", "london_passport", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                   "london_clerk": 200}),
+    row("passports:acknowledgement", "nyc_passport", **NYC_ONLY),
+    row("passports:acknowledgement", "london_passport", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                           "london_clerk": 200}),
+    row("passports:handover_record", "nyc_handed_over", **NYC_ONLY),
+    row("passports:handover_record", "nyc_passport", **{**NYC_ONLY, **{m: 404 for m in CAST[2:8]}}),  # not yet
+    row("passports:loss_acknowledgement", "nyc_report", **NYC_ONLY),
+    row("passports:loss_acknowledgement", "london_report", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
+                                                              "london_clerk": 200}),
     row("visas:index", **SIGNED_IN_200),
     row("residency:index", **SIGNED_IN_200),
     # Registering a passkey needs a fresh re-authentication, checked before the method.
@@ -240,8 +254,26 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client):
     london_passport = submit(actor_for(london_clerk), PersonFactory(created_by_office=london))
     osaka_system = Actor(office=osaka, role=Role.OFFICER, api_client=osaka_client[0])
     osaka_passport = submit(osaka_system, PersonFactory(created_by_office=osaka))
+    # Paid, so each has a receipt; one more handed over, so it has a record of collection.
+    complete_checklist(nyc_passport, actor_for(nyc_clerk))
+    complete_checklist(london_passport, actor_for(london_clerk))
+    handed_over = submit(actor_for(nyc_clerk), PersonFactory(created_by_office=nyc))
+    PassportApplication.unscoped.filter(pk=handed_over.pk).update(identity_checked_at=timezone.now())
+    Case.unscoped.filter(pk=handed_over.case_id).update(status=Status.ISSUED)
+    Passport.unscoped.create(number="TZ0000001", application=handed_over, batch=ProductionBatch.unscoped.create(
+        reference="B-2026-000002", created_by="hq_officer", size=1),
+        document=IdentityDocumentFactory(person=handed_over.case.person), surname="X", given_names="Y",
+        issued_on=timezone.localdate(), expires_on=timezone.localdate(), authority="MOFA", mrz_line1="", mrz_line2="")
+    reports = {
+        code: LossReport.unscoped.create(reference=f"L-2026-{code}-000001", document=IdentityDocumentFactory(),
+                                         kind="lost", circumstances="Lost", office=office, reported_by="x")
+        for code, office in (("NYC", nyc), ("LON", london))
+    }
     batch = ProductionBatch.unscoped.create(reference="B-2026-000001", created_by="hq_officer", size=0)
     return {
+        "nyc_handed_over": {"reference": handed_over.case.reference},
+        "nyc_report": {"report": reports["NYC"].pk},
+        "london_report": {"report": reports["LON"].pk},
         "osaka_passport": {"reference": osaka_passport.case.reference},
         "nyc_passport": {"reference": nyc_passport.case.reference},
         "nyc_passport_photo": {"reference": nyc_passport.case.reference, "code": "photo"},

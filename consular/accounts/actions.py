@@ -5,12 +5,22 @@ import secrets
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, Phrase, describe_change, record
 from consular.offices.scoping import Actor
+
+# What these entries say, stored in English and shown in the reader's language.
+describe_change("device", gettext_lazy("sign-in method"))
+describe_change("backup_codes", gettext_lazy("backup codes"))
+AUTHENTICATOR_ADDED = Phrase(gettext_noop("authenticator app added"))
+PASSKEY_ADDED = Phrase(gettext_noop("passkey added"))
+REGENERATED = Phrase(gettext_noop("regenerated"))
+REMOVED = Phrase(gettext_noop("removed"))
+PASSWORD_SET = Phrase(gettext_noop("(set)"))
+PASSWORD_CHANGED = Phrase(gettext_noop("(changed)"))
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_LENGTH = 8  # authenticator codes have 6 digits, so the two never look alike
@@ -29,7 +39,7 @@ def confirm_totp_device(
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(by=actor, username=by_user.get_username(), action=Action.SECOND_FACTOR, target=device,
-           changes={"device": [None, "authenticator app added"]}, request=request)
+           changes={"device": [None, AUTHENTICATOR_ADDED()]}, request=request)
 
 
 @transaction.atomic
@@ -40,7 +50,7 @@ def regenerate_backup_codes(user: AbstractBaseUser, *, by: Actor | None, request
     codes = [f"{secrets.randbelow(10**BACKUP_CODE_LENGTH):0{BACKUP_CODE_LENGTH}d}" for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     record(by=by, username=user.get_username(), action=Action.SECOND_FACTOR, target=device,
-           changes={"backup_codes": [None, "regenerated"]}, request=request)
+           changes={"backup_codes": [None, REGENERATED()]}, request=request)
     return codes
 
 
@@ -49,7 +59,8 @@ def change_password(form, *, by: Actor | None, request: HttpRequest) -> None:
     """Save a validated PasswordChangeForm; the audit entry never holds the password itself."""
     form.save()
     record(by=by, username=form.user.get_username(), action=Action.UPDATE, target=form.user,
-           object_repr=form.user.get_username(), changes={"password": ["(set)", "(changed)"]}, request=request)
+           object_repr=form.user.get_username(), changes={"password": [PASSWORD_SET(), PASSWORD_CHANGED()]},
+           request=request)
 
 
 def is_last_authenticator_app(device) -> bool:
@@ -63,5 +74,5 @@ def is_last_authenticator_app(device) -> bool:
 def remove_device(device, *, by: Actor, request: HttpRequest) -> None:
     description = f"{device._meta.verbose_name}: {device.name}"
     record(by=by, action=Action.SECOND_FACTOR, target=device,
-           changes={"device": [description, "removed"]}, request=request)
+           changes={"device": [description, REMOVED()]}, request=request)
     device.delete()

@@ -8,6 +8,7 @@ and an audit entry, exactly as signing in with a code does.
 import json
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_otp_webauthn.exceptions import OTPWebAuthnApiError
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
@@ -18,10 +19,14 @@ from django_otp_webauthn.views import (
 )
 from rest_framework.exceptions import APIException
 
+from consular.accounts.actions import PASSKEY_ADDED
 from consular.accounts.views import recently_reauthenticated
 from consular.api.parsers import load_json
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, Phrase, record
 from consular.offices.scoping import request_actor
+
+PASSKEY = Phrase(gettext_noop("passkey"))
+NUMBERED_PASSKEY = Phrase(gettext_noop("passkey %(number)s"))
 
 
 class ReauthenticationRequired(OTPWebAuthnApiError):
@@ -75,8 +80,8 @@ class CompletePasskeyRegistration(BoundedJSONBody, CompleteCredentialRegistratio
         response = super().post(*args, **kwargs)
         device = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"], user=self.request.user)
         record(by=request_actor(self.request), username=self.request.user.get_username(),
-               action=Action.SECOND_FACTOR, target=device, object_repr=f"passkey {device.pk}",
-               changes={"device": [None, "passkey added"]}, request=self.request)
+               action=Action.SECOND_FACTOR, target=device, object_repr=NUMBERED_PASSKEY(number=device.pk),
+               changes={"device": [None, PASSKEY_ADDED()]}, request=self.request)
         return response
 
 
@@ -85,4 +90,4 @@ class CompletePasskeySignIn(BoundedJSONBody, CompleteCredentialAuthenticationVie
         super().complete_auth(device)
         self.request.session.cycle_key()
         record(by=request_actor(self.request), username=device.user.get_username(), action=Action.SIGN_IN,
-               object_repr="passkey", request=self.request)
+               object_repr=PASSKEY(), request=self.request)

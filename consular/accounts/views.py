@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -30,8 +31,14 @@ from consular.accounts import actions
 from consular.accounts.actions import BACKUP_CODE_LENGTH
 from consular.accounts.forms import CodeForm, PasswordChangeForm, ReauthenticateForm, SignInForm
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, Phrase, record
 from consular.offices.scoping import request_actor
+
+# Why a sign-in failed, as the audit log stores it (in English; shown in the reader's language).
+LOCKED_OUT = Phrase(gettext_noop("locked out"))
+WRONG_PASSWORD = Phrase(gettext_noop("wrong username or password"))
+WRONG_CODE = Phrase(gettext_noop("wrong code"))
+REAUTHENTICATION_REFUSED = Phrase(gettext_noop("re-authentication refused"))
 
 REAUTHENTICATED_AT = "reauthenticated_at"
 ENROLLING_DEVICE = "enrolling_totp_device_id"
@@ -66,9 +73,14 @@ def reauthentication_required(view):
             return view(request, *args, **kwargs)
         # After confirming, come back to the page the form was on (a POST cannot be replayed by a redirect).
         back = request.get_full_path() if request.method == "GET" else _referring_path(request)
-        return HttpResponseRedirect(_with_next("accounts:reauthenticate", back))
+        return reauthentication_redirect(back)
 
     return wrapper
+
+
+def reauthentication_redirect(back: str) -> HttpResponseRedirect:
+    """To the re-authentication page, then back to `back` (a path of this site, with no personal data in it)."""
+    return HttpResponseRedirect(_with_next("accounts:reauthenticate", back))
 
 
 def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials=None, *args, **kwargs):
@@ -77,7 +89,7 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
         # Locked while re-authenticating: whoever holds this session does not know the password.
         auth_logout(request)
     record(by=None, username=request.POST.get("username", "")[:150] or "(signed-in user)",
-           action=Action.SIGN_IN_FAILED, object_repr="locked out", request=request)
+           action=Action.SIGN_IN_FAILED, object_repr=LOCKED_OUT(), request=request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = SignInForm(request, initial={"username": request.POST.get("username", "")})
     form.full_clean()  # an unbound form: no validation runs, it only gets somewhere to hold the error
@@ -105,7 +117,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("accounts:verify", next_url))
     if request.method == "POST":
         record(by=None, username=request.POST.get("username", "")[:150], action=Action.SIGN_IN_FAILED,
-               object_repr="wrong username or password", request=request)
+               object_repr=WRONG_PASSWORD(), request=request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
 
 
@@ -149,7 +161,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             record(by=request_actor(request), username=user.get_username(), action=Action.SIGN_IN, request=request)
             return redirect(next_url)
-        record(by=None, username=user.get_username(), action=Action.SIGN_IN_FAILED, object_repr="wrong code",
+        record(by=None, username=user.get_username(), action=Action.SIGN_IN_FAILED, object_repr=WRONG_CODE(),
                request=request)
         form.add_error("code", throttled_before or _("That code is not correct."))
     has_passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
@@ -210,7 +222,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         if device is not None:
             request.session[REAUTHENTICATED_AT] = timezone.now().isoformat()
             return redirect(_next_url(request))
-        record(by=request_actor(request), action=Action.SIGN_IN_FAILED, object_repr="re-authentication refused",
+        record(by=request_actor(request), action=Action.SIGN_IN_FAILED, object_repr=REAUTHENTICATION_REFUSED(),
                request=request)
         form.add_error(None, _("The password or code is not correct."))
     return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next_url(request)})

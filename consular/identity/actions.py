@@ -12,9 +12,19 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from consular import text
-from consular.audit.actions import Action, changes_between, probe_fingerprint, recent_probes, record, record_probe
+from consular.audit.actions import (
+    Action,
+    Phrase,
+    changes_between,
+    describe_change,
+    probe_fingerprint,
+    recent_probes,
+    record,
+    record_probe,
+)
 from consular.identity.models import (
     DUPLICATE_DOCUMENT,
     DuplicateReview,
@@ -33,6 +43,10 @@ from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
 
 # What a person's record holds and the actions may change; the rest (office, merge, version) is bookkeeping.
+# Change keys of a merge, which are not fields of the person.
+describe_change("merged_from", _("merged from record"), model="identity.person")
+describe_change("documents", _("documents moved"), model="identity.person")
+
 PERSON_FIELDS = (
     "family_name",
     "given_names",
@@ -447,8 +461,16 @@ def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: 
 # A check that matched someone the caller may not read is a "near miss": a clerk recording a
 # citizen known elsewhere meets a few a day; a dozen distinct ones in an hour is someone probing.
 NEAR_MISSES_PER_HOUR = 10
-DUPLICATE_CHECK = "duplicate check"
-NEAR_MISS = "duplicate check: matched a record of another office"
+# Stored as written, and `recent_probes` counts near misses by this text: never reword them.
+CHECKED = Phrase(gettext_noop("duplicate check"))
+NEAR_MISSED = Phrase(gettext_noop("duplicate check: matched a record of another office"))
+CHECK_REFUSED = Phrase(gettext_noop("duplicate check: refused"))
+DUPLICATE_CHECK = CHECKED()
+NEAR_MISS = NEAR_MISSED()
+REVIEW_QUEUED = Phrase(gettext_noop("duplicate review of %(person)s"))
+describe_change("date_of_birth", _("date of birth asked"))
+describe_change("hidden", _("matching records of other offices"))
+describe_change("duplicate_review", _("duplicate review at HQ against records"), model="identity.person")
 
 
 class TooManyProbes(Exception):
@@ -481,7 +503,7 @@ def check_for_duplicates(
     question = (family_name, given_names, family_name_reading, given_names_reading, date_of_birth, nationality)
     asked = {"query": f"{family_name} {given_names}".strip(), "date_of_birth": str(date_of_birth or "")}
     if recent_probes(by=by, kind=NEAR_MISS, distinct=True) >= NEAR_MISSES_PER_HOUR:
-        record(by=by, action=Action.READ, request=request, object_repr=f"{DUPLICATE_CHECK}: refused", changes=asked)
+        record(by=by, action=Action.READ, request=request, object_repr=CHECK_REFUSED(), changes=asked)
         raise TooManyProbes(TooManyProbes.message)
     check = likely_duplicates(
         actor=by, family_name=family_name, given_names=given_names, family_name_reading=family_name_reading,
@@ -512,7 +534,7 @@ def queue_duplicate_reviews(person: Person, hidden: list[tuple[int, float]], *, 
         ],
         ignore_conflicts=True,
     )
-    record(by=by, action=Action.CREATE, target=person, object_repr=f"duplicate review of {person}"[:300],
+    record(by=by, action=Action.CREATE, target=person, object_repr=REVIEW_QUEUED(person=person)[:300],
            changes={"duplicate_review": [None, " ".join(str(pk) for pk, _score in hidden)]})
     return reviews
 

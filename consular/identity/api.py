@@ -19,7 +19,7 @@ from consular.identity import actions
 from consular.identity.forms import clean_date_of_birth, clean_nationality
 from consular.identity.models import Person, Sex
 from consular.identity.names import PartialDate
-from consular.identity.search import Duplicate, Result, search_persons
+from consular.identity.search import PERSON_SEARCH, Duplicate, Result, search_persons
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.scoping import acting_actor
 
@@ -148,7 +148,7 @@ PERSON_CREATED_SCHEMA = inline_serializer(
 )
 
 
-PERSON_SEARCH = inline_serializer(
+SEARCH_RESULTS = inline_serializer(
     "PersonSearch",
     {
         "results": inline_serializer(
@@ -178,7 +178,7 @@ class PersonSearch(APIView):
         ),
         request=SearchRequest,
         responses={
-            200: PERSON_SEARCH,
+            200: SEARCH_RESULTS,
             422: OpenApiResponse(description="`date_of_birth` is no real date, or `nationality` no state's code."),
         },
     )
@@ -195,7 +195,7 @@ class PersonSearch(APIView):
             by=actor,
             action=Action.READ,
             request=request._request,
-            object_repr="person search",
+            object_repr=PERSON_SEARCH(),
             changes={"query": data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
         )
         return Response({"results": [result_data(result) for result in results]})

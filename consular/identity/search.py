@@ -8,7 +8,10 @@ the most keys first) are fetched, and each is graded by `names.score`, which say
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from consular.audit.actions import Phrase, describe_change
 from consular.identity.models import OfficeNameKey, Person, PersonNameKey
 from consular.identity.names import (
     BIRTH_DATE_POINTS,
@@ -23,6 +26,10 @@ from consular.identity.names import (
     score,
 )
 from consular.offices.scoping import Actor
+
+# What a search's audit entry says (in English, shown in the reader's language): page, API and intake alike.
+PERSON_SEARCH = Phrase(gettext_noop("person search"))
+SEARCH_TEXT = describe_change("query", _("search text"))
 
 CANDIDATE_LIMIT = 200  # the most a query grades; beyond this a name is too common to rank without a date of birth
 DEFAULT_LIMIT = 20

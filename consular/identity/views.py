@@ -8,15 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required, recently_reauthenticated
-from consular.audit.actions import Action, record, record_listing
+from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity import actions
 from consular.identity.forms import MergeForm, PersonForm, PersonSearchForm, ReviewDecisionForm
 from consular.identity.models import DuplicateReview, Person
-from consular.identity.search import search_persons
+from consular.identity.search import PERSON_SEARCH, search_persons
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
 from consular.versions import StaleVersion
@@ -44,7 +44,7 @@ def find_persons(request: HttpRequest, actor: Actor, form) -> list | None:
         by=actor,
         action=Action.READ,
         request=request,
-        object_repr="person search",
+        object_repr=PERSON_SEARCH(),
         changes={"query": data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
     )
     return results
@@ -201,6 +201,7 @@ def _merge_page(request: HttpRequest, person: Person, actor: Actor) -> HttpRespo
 
 
 REVIEWS_SHOWN = 200
+REVIEW_LISTING = Phrase(gettext_noop("duplicate reviews"))
 
 
 def _hq_reviewer(request: HttpRequest) -> Actor:
@@ -223,7 +224,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         rows = list(decided.order_by("-decided_at", "-id")[:REVIEWS_SHOWN])
     else:
         rows = list(reviews.pending().order_by("raised_at", "id")[:REVIEWS_SHOWN])
-    record_listing(by=actor, request=request, what="duplicate reviews",
+    record_listing(by=actor, request=request, what=REVIEW_LISTING(),
                    person_ids=[pk for review in rows for pk in (review.person_id, review.candidate_id)])
     return render(request, "identity/review_list.html", {"reviews": rows, "show": show})
 

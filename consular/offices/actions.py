@@ -9,12 +9,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consular.audit.actions import Action, changes_between, record
+from consular.audit.actions import Action, changes_between, describe_change, record
 from consular.offices.models import ApiClient, Holiday, Membership, Office, Role, hash_token
 from consular.offices.scoping import ACTING_MEMBERSHIP_SESSION_KEY, Actor
 from consular.versions import update_if_current
 
 MANAGING_ROLES = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+# The change keys below that are not fields with a verbose name of their own.
+describe_change("api_client", _("API client"), model="offices.apiclient")
+describe_change("revoked_at", _("revoked"), model="offices.apiclient")
 
 
 def may_manage_office(actor: Actor, office: Office) -> bool:

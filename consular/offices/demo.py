@@ -25,6 +25,16 @@ OFFICES = [
     ("prefecture", "OSA", "大阪府旅券事務所", "Osaka Prefectural Passport Office", "JPN", "Asia/Tokyo", "JPY", []),
 ]
 
+# The address block printed on papers: Japanese, English, telephone (the offices' public addresses).
+ADDRESSES = {
+    "HQ": ("〒100-8919\n東京都千代田区霞が関2-2-1", "2-2-1 Kasumigaseki, Chiyoda-ku\nTokyo 100-8919, Japan",
+           "+81 3 3580 3311"),
+    "NYC": ("", "299 Park Avenue, 18th Floor\nNew York, NY 10171, USA", "+1 212 371 8222"),
+    "LON": ("", "101-104 Piccadilly\nLondon W1J 7JT, United Kingdom", "+44 20 7465 6500"),
+    "BKK": ("", "177 Witthayu Road, Lumphini, Pathum Wan\nBangkok 10330, Thailand", "+66 2 207 8500"),
+    "OSA": ("〒540-8570\n大阪市中央区大手前2丁目", "Otemae 2-chome, Chuo-ku\nOsaka 540-8570, Japan", ""),
+}
+
 # username, full name, [(office code, role)], is_staff (Django admin)
 STAFF = [
     ("nyc_clerk", "Naomi Clark", [("NYC", Role.CLERK), ("BKK", Role.CLERK)], False),
@@ -66,7 +76,8 @@ def seed() -> None:
         offices[code], _ = Office.directory.update_or_create(
             code=code,
             defaults=dict(kind=kind, name_ja=name_ja, name_en=name_en, country=country, timezone=zone,
-                          currency=currency, district=district),
+                          currency=currency, district=district, address_ja=ADDRESSES[code][0],
+                          address_en=ADDRESSES[code][1], phone=ADDRESSES[code][2]),
         )
     user_model = get_user_model()
     for username, full_name, memberships, is_staff in STAFF:

@@ -68,6 +68,10 @@ class Office(models.Model):
         blank=True,
         help_text=_("Countries (ISO 3166-1 alpha-3) or regions this office serves."),
     )
+    # The block printed on every paper handed to an applicant (receipts, acknowledgements).
+    address_ja = models.TextField(_("postal address (Japanese)"), blank=True)
+    address_en = models.TextField(_("postal address (English)"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, help_text=_("As printed, e.g. +1 212 371 8222."))
 
     office_scope = "pk"
     objects = OfficeScopedManager()
@@ -89,6 +93,13 @@ class Office(models.Model):
     @property
     def name(self) -> str:
         return self.name_ja if (get_language() or "").startswith("ja") else self.name_en
+
+    @property
+    def address(self) -> str:
+        """The postal address in the active language, or the other one when only that is recorded."""
+        if (get_language() or "").startswith("ja"):
+            return self.address_ja or self.address_en
+        return self.address_en or self.address_ja
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -10,17 +10,24 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consular import text
-from consular.audit.actions import Action, record
+from consular.audit.actions import Action, describe_change, record
 from consular.identity.actions import follow_merges, grant_person_access
 from consular.identity.models import Person
 from consular.offices.models import Membership, Office, Role
 from consular.offices.scoping import Actor
+from consular.offices.staff import staff_name
 from consular.versions import StaleVersion, update_if_current
 from consular.workflow import sla
 from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage, ReferenceCounter, WorkerHeartbeat
-from consular.workflow.transitions import CASE_TYPES, CaseType, Transition, case_type_of
+from consular.workflow.transitions import CASE_TYPES, OPEN_STEP, CaseType, Transition, case_type_of, status_label_of_any
+
+# How this module's audit entries read: a case's status is its case type's, an assignee a member of staff.
+describe_change("status", gettext_lazy("status"), model="workflow.case", values=status_label_of_any)
+describe_change("assignee", gettext_lazy("assigned to"), model="workflow.case", values=staff_name)
+describe_change("cases", gettext_lazy("cases moved"))
 
 
 class TransitionRefused(Exception):
@@ -88,7 +95,7 @@ def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case
     CaseAccess.objects.create(case=case, office=by.office, submitted_at=case.submitted_at)
     grant_person_access([person.pk], by.office)
     event = CaseEvent.objects.create(
-        case=case, transition="open", from_status="", to_status=case.status, from_office=by.office,
+        case=case, transition=OPEN_STEP, from_status="", to_status=case.status, from_office=by.office,
         to_office=by.office, username=by.name, role=by.role, note=note,
     )
     _write_outbox(case, event, ("case_opened",))

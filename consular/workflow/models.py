@@ -94,14 +94,23 @@ class Case(models.Model):
         return self.reference
 
     def timeline(self) -> list[dict]:
-        """The events, oldest first, with their status labels: what workflow/includes/timeline.html shows."""
+        """The events, oldest first, in the reader's language: what workflow/includes/timeline.html shows.
+
+        Events store codes and usernames (true whatever the language, and searchable); the step,
+        statuses and role come from the case type and roles, and people by name, at display time.
+        """
+        from consular.offices.staff import role_label, staff_names
         from consular.workflow.transitions import case_type_of
 
         case_type = case_type_of(self)
+        events = list(self.events.select_related("from_office", "to_office"))
+        names = staff_names(event.username for event in events)
         return [
-            {"event": event, "from_label": case_type.status_label(event.from_status) if event.from_status else "",
-             "to_label": case_type.status_label(event.to_status)}
-            for event in self.events.select_related("from_office", "to_office")
+            {"event": event, "step": case_type.step_label(event.transition),
+             "from_label": case_type.status_label(event.from_status) if event.from_status else "",
+             "to_label": case_type.status_label(event.to_status),
+             "who": names.get(event.username), "role": role_label(event.role)}
+            for event in events
         ]
 
 

@@ -15,6 +15,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from consular.workflow.models import CaseEvent, OutboxMessage
 from consular.workflow.sla import supervisor_addresses
@@ -29,14 +31,23 @@ SWEEP_BATCH = 500
 
 Handler = Callable[[OutboxMessage], None]
 HANDLERS: dict[str, Handler] = {}
+# What the operations page and the case page call each kind: a message kind is a code.
+KIND_LABELS: dict[str, str | Promise] = {}
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
+def handles(kind: str, *, label: str | Promise) -> Callable[[Handler], Handler]:
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        KIND_LABELS[kind] = label
         return function
 
     return register
+
+
+def kind_label(kind: str) -> str:
+    """A message kind in the reader's language (the code itself only for a kind nobody handles any more)."""
+    label = KIND_LABELS.get(kind)
+    return str(label) if label else kind
 
 
 def backoff(attempts: int) -> timedelta:
@@ -110,12 +121,12 @@ def enqueue_many(message_ids: list[int]) -> None:
             logger.warning("could not enqueue %s outbox messages (%r); the sweep will relay them", len(chunk), error)
 
 
-@handles("case_opened")
+@handles("case_opened", label=_("Case opened"))
 def case_opened(message: OutboxMessage) -> None:
     """Nothing to send yet: domains add their own message kinds (print, notify the applicant …)."""
 
 
-@handles("case_moved")
+@handles("case_moved", label=_("Hand-over notice to the receiving office"))
 def case_moved(message: OutboxMessage) -> None:
     """A hand-over tells the supervisors of the office now holding the case, in Japanese and English."""
     event = CaseEvent.objects.select_related("to_office", "from_office", "case").get(pk=message.payload["event"])

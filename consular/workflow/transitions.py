@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from consular.offices.models import Office
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 Guard = Callable[["Case"], "str | Promise | None"]
 # Where a hand-over sends the case: the office that will hold it next.
 Destination = Callable[["Case", "Actor"], "Office"]
+# The first event of every case (consular.workflow.actions.open_case): not a transition of any table.
+OPEN_STEP = "open"
+OPEN_STEP_LABEL = _("Opened")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,11 @@ class CaseType:
             raise ValueError(f"{self.code}: transition names must be unique, repeated: {sorted(duplicates)}")
         valid = set(self.statuses.values)
         for transition in self.transitions:
+            # History and the steps a clerk may take show the label: a code must never reach a page.
+            if not str(transition.label).strip():
+                raise ValueError(f"{self.code}.{transition.name}: a transition needs a label")
+            if transition.name == OPEN_STEP:
+                raise ValueError(f"{self.code}: {OPEN_STEP!r} is the first event of every case, not a transition")
             unknown = ({*transition.sources, transition.target} - valid)
             if unknown:
                 raise ValueError(f"{self.code}.{transition.name}: unknown statuses {sorted(unknown)}")
@@ -107,6 +116,13 @@ class CaseType:
     def status_label(self, status: str) -> str:
         return self.status_labels().get(status, status)
 
+    def step_label(self, name: str) -> str:
+        """A step of the case's history (a transition, or its opening) in the active language."""
+        if name == OPEN_STEP:
+            return str(OPEN_STEP_LABEL)
+        transition = self.by_name.get(name)
+        return str(transition.label) if transition is not None else name
+
     def open_statuses(self) -> set[str]:
         """Every status but those only a closing transition enters."""
         closed = {t.target for t in self.transitions if t.closes}
@@ -131,6 +147,15 @@ def register(case_type: CaseType) -> CaseType:
 
 def case_type_of(case: Case) -> CaseType:
     return CASE_TYPES[case.case_type]
+
+
+def status_label_of_any(status: str) -> str:
+    """A status code in the active language, for records that name no case type (the audit log's case rows)."""
+    for case_type in CASE_TYPES.values():
+        labels = case_type.status_labels()
+        if status in labels:
+            return labels[status]
+    return status
 
 
 def case_url(case_type: str, reference: str) -> str:

@@ -9,10 +9,10 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_http_methods
 
-from consular.audit.actions import Action, record, record_listing
+from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity.forms import PersonSearchForm
 from consular.identity.models import Person
 from consular.identity.views import find_persons
@@ -40,6 +40,7 @@ ROW_FIELDS = (
     "person__family_name", "person__given_names", "current_office__code", "originating_office__code",
     "assignee__username", "assignee__first_name", "assignee__last_name", "version",
 )
+QUEUE_LISTING = Phrase(gettext_noop("case queue: %(queue)s"), parts={"queue": QUEUES})
 
 
 def _labelled(row: dict) -> dict:
@@ -113,7 +114,7 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400
         rows = [_labelled(row) for row in rows]
-        record_listing(by=actor, request=request, what=f"case queue: {kind}",
+        record_listing(by=actor, request=request, what=QUEUE_LISTING(queue=kind),
                        person_ids=(row["person_id"] for row in rows))
     first_query, next_query = page_links(request.GET, "after", next_cursor)
     ticked = assign_form.data.getlist("assign-cases") if assign_form.is_bound else []

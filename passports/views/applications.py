@@ -13,9 +13,10 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consular.audit.actions import Action, record, record_listing
+from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity.actions import TooManyProbes, check_for_duplicates
 from consular.identity.models import IdentityDocument, Person
 from consular.identity.names import PartialDate
@@ -62,6 +63,7 @@ OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW})
 PRODUCED_STATUSES = frozenset(
     {Status.IN_PRODUCTION, Status.DISPATCHED, Status.READY, Status.ISSUED, Status.LAPSED, Status.CANCELLED}
 )
+QUEUE_LISTING = Phrase(gettext_noop("passport queue"))
 PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png"})
 STATUS_LABELS = dict(Status.choices)
 KIND_LABELS = dict(Kind.choices)
@@ -121,7 +123,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("That page link is not valid any more. Start again from the first page."))
             status = 400
         rows = [_labelled(row) for row in rows]
-        record_listing(by=actor, request=request, what="passport queue", person_ids=(row["person_pk"] for row in rows))
+        record_listing(by=actor, request=request, what=QUEUE_LISTING(), person_ids=(row["person_pk"] for row in rows))
     first_query, next_query = page_links(request.GET, "after", next_cursor)
     context = {
         "form": form,

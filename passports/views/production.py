@@ -13,11 +13,11 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required
-from consular.audit.actions import Action, record, record_listing
+from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
@@ -52,6 +52,10 @@ from passports.models import (
 from passports.views.applications import _visible_application
 
 REFERENCE_PREFIX = "P-"
+# What the audit log says each list page showed (stored in English, shown in the reader's language).
+PRODUCTION_QUEUE_LISTING = Phrase(gettext_noop("passport production queue"))
+BATCH_LISTING = Phrase(gettext_noop("production batch %(reference)s"))
+COLLECTION_DESK_LISTING = Phrase(gettext_noop("passport collection desk"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,7 +184,7 @@ def production_queue(request: HttpRequest) -> HttpResponse:
         rows, next_cursor, status = [], "", 400
         messages.error(request, _("That page link is not valid any more. Start again from the first page."))
     record_listing(
-        by=actor, request=request, what="passport production queue", person_ids=(row["case__person_id"] for row in rows)
+        by=actor, request=request, what=PRODUCTION_QUEUE_LISTING(), person_ids=(row["case__person_id"] for row in rows)
     )
     posted = selection_form.data.getlist("applications") if selection_form.is_bound else []
     context = {
@@ -358,7 +362,7 @@ def _batch_page(
     record_listing(
         by=actor,
         request=request,
-        what=f"production batch {batch.reference}",
+        what=BATCH_LISTING(reference=batch.reference),
         person_ids=(row["application__case__person_id"] for row in passports),
     )
     forms = forms or {}
@@ -523,7 +527,7 @@ def collection_desk(request: HttpRequest) -> HttpResponse:
     record_listing(
         by=actor,
         request=request,
-        what="passport collection desk",
+        what=COLLECTION_DESK_LISTING(),
         person_ids=(row["case__person_id"] for row in (dispatched + ready)),
     )
 
@@ -674,12 +678,26 @@ def _mrz_result(parsed: mrz.ParsedMrz) -> tuple[list[dict], list[str]]:
     return rows, [message for messages_of_field in problems.values() for message in messages_of_field]
 
 
+def _register_check(actor: Actor, parsed: mrz.ParsedMrz, rows: list[dict]):
+    """(what the register says, or None, and why it was not asked); the number must read right first."""
+    number_row = next(row for row in rows if row["field"] == "number")
+    state_row = next(row for row in rows if row["field"] == "issuing_state")
+    if not parsed.number or number_row["problems"] or state_row["problems"]:
+        # A number whose check digit is wrong may be misread: asking would answer about someone else's passport.
+        return None, _("The register was not asked: the issuing state, the number or its check digit is wrong.")
+    try:
+        return actions.check_in_register(parsed, by=actor), ""
+    except actions.TooManyLookups as stopped:
+        return None, str(stopped)
+
+
 @require_http_methods(["GET", "POST"])
 def mrz_check(request: HttpRequest) -> HttpResponse:
-    """Any member of staff reads an MRZ back field by field; nothing is stored."""
+    """Any member of staff reads an MRZ back field by field, and what the register says of that passport."""
     actor = acting_actor(request)
     form = MrzCheckForm(request.POST if request.method == "POST" else None)
     rows, status = [], 200
+    register, not_asked = None, ""
     if form.is_bound and form.is_valid():
         parsed = mrz.parse_td3(form.cleaned_data["mrz"], today=actor.office.local_today())
         whole = [error for error in parsed.errors if error.field in MRZ_WHOLE_TEXT]
@@ -691,14 +709,20 @@ def mrz_check(request: HttpRequest) -> HttpResponse:
             rows, unplaced = _mrz_result(parsed)
             for message in unplaced:
                 form.add_error("mrz", message)
+            register, not_asked = _register_check(actor, parsed, rows)
     if form.is_bound and not form.is_valid():
         status = 400
     checked = form.is_bound and bool(rows)
+    digits_right = checked and not any(row["problems"] for row in rows) and form.is_valid()
     context = {
         "form": form,
         "rows": rows,
         "checked": checked,
-        "valid": checked and not any(row["problems"] for row in rows) and form.is_valid(),
+        "digits_right": digits_right,
+        "register": register,
+        "register_not_asked": not_asked,
+        # "All correct" only when the check digits are right and the register has the passport as valid.
+        "valid": digits_right and register is not None and register.acceptable and not register.differences,
     }
     return render(request, "passports/mrz_check.html", context, status=status)
 

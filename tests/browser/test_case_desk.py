@@ -139,7 +139,7 @@ def test_supervisor_retries_failed_messages_from_the_case_and_from_the_operation
     rows.filter(has_text=first.reference).get_by_role("link", name=first.reference).click()
     failures = page.get_by_role("region", name=ja("Messages that could not be sent"))
     expect(failures).to_contain_text(SMTP_CLOSED)
-    failures.get_by_role("button", name=f"{ja('Retry')} case_opened #{from_the_case.pk}", exact=True).click()
+    failures.get_by_role("button", name=f"{ja('Retry')} {ja('Case opened')} #{from_the_case.pk}", exact=True).click()
     expect(page.get_by_role("status")).to_have_text(ja("Message %(id)s will be sent again.") % {"id": from_the_case.pk})
     # Tasks run in-process in the tests: the relay has already sent it by the time the page is back.
     expect(page.get_by_role("region", name=ja("Messages that could not be sent"))).to_have_count(0)
@@ -147,7 +147,7 @@ def test_supervisor_retries_failed_messages_from_the_case_and_from_the_operation
     # The second from the operations page, which is then empty.
     page.goto("/cases/operations/")
     expect(rows).to_have_count(1)
-    rows.get_by_role("button", name=f"{ja('Retry')} case_opened #{from_operations.pk}", exact=True).click()
+    rows.get_by_role("button", name=f"{ja('Retry')} {ja('Case opened')} #{from_operations.pk}", exact=True).click()
     expect(page).to_have_url("/cases/operations/")
     expect(page.get_by_role("status")).to_have_text(
         ja("Message %(id)s will be sent again.") % {"id": from_operations.pk})

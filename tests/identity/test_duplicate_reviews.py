@@ -205,6 +205,16 @@ def test_hq_marks_a_pair_distinct_with_a_reason_audited(review, hq_officer, sign
                                       action="update").exists()
 
 
+def test_a_review_names_who_raised_and_who_decided_it_by_name(review, hq_officer, signed_in):
+    client = signed_in(hq_officer)
+    url = reverse("identity:review_detail", kwargs={"pk": review.pk})
+    raised = client.get(url).content.decode()
+    assert '<span class="staff-name" title="london_clerk">Test London_Clerk' in raised
+    client.post(url, {"decision": "distinct", "note": "Different mothers' names.", "version": review.version})
+    decided = client.get(url).content.decode()
+    assert '<span class="staff-name" title="hq_officer">Test Hq_Officer' in decided
+
+
 def test_a_stale_decision_is_a_conflict_and_changes_nothing(review, hq_officer, signed_in):
     DuplicateReview.unscoped.filter(pk=review.pk).update(version=2)
     url = reverse("identity:review_detail", kwargs={"pk": review.pk})

@@ -642,6 +642,9 @@ def test_reading_any_two_lines_of_44_never_raises(lines):
 @given(st.text(CYRILLIC_ALPHABET, min_size=1, max_size=60), st.text(ARABIC_ALPHABET, max_size=40))
 def test_generated_cyrillic_and_arabic_names_round_trip_through_the_tables(surname, given_names):
     surname = surname if transliterate(surname) else "Щ"  # only spaces and hyphens: no surname to write
+    # Only vowel marks (fatha, damma, kasra) write no letter, and such a name is refused, never dropped:
+    # test_any_name_is_written_or_refused_never_shortened_to_nothing. Round trips need a writable name.
+    given_names = given_names if transliterate(given_names) or not given_names.strip() else "\u0628"
     line1, line2 = td3_lines(replace(SPECIMEN, surname=surname, given_names=given_names))
     parsed = parse_td3(f"{line1}\n{line2}", today=TODAY)
     assert parsed.valid, [str(error.message) for error in parsed.errors]

@@ -58,7 +58,7 @@ from consular.workflow.models import WorkerHeartbeat
 
 relay.CLAIM_LEASE = timedelta(seconds=float(os.environ["FAULT_CLAIM_LEASE_SECONDS"]))
 
-@relay.handles("{SLOW_KIND}")
+@relay.handles("{SLOW_KIND}", label="slow")
 def slow(message):
     WorkerHeartbeat.objects.create(worker=f"{EFFECT_PREFIX}:{{message.pk}}:{{os.getpid()}}", beat_at=timezone.now())
     if float(os.environ["FAULT_HANDLER_SLEEP"]):

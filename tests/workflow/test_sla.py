@@ -127,7 +127,7 @@ def test_a_case_type_with_an_open_status_and_no_target_is_refused():
     with pytest.raises(ValueError, match="open statuses need an SLA target"):
         CaseType(code="x", reference_prefix="X", label="x", statuses=Status, initial_status=Status.RECEIVED,
                  transitions=(Transition("close", (Status.RECEIVED,), Status.CLOSED, roles=frozenset({"clerk"}),
-                                         closes=True),),
+                                         closes=True, label="Close"),),
                  sla={Status.RECEIVED: 2})
 
 
