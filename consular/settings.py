@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "consular.offices.context_processors.acting_office",
             ],
+            # A ground-floor module rather than an app's templatetags: base.html uses it on every page.
+            "libraries": {"error_summary": "consular.error_summary"},
         },
     },
 ]
@@ -358,6 +360,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `kind` and a `status`, each with its own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "IdentityDocumentKindEnum": "consular.identity.models.IdentityDocument.Kind",
+        "IdentityDocumentStatusEnum": "consular.identity.models.IdentityDocument.Status",
+    },
 }
 
 # bench/case_list.py turns on a bare JSON view to measure against; nothing else does.
