@@ -191,10 +191,10 @@ def _take(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 
 
 def _fire(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    form = FireForm(request.POST)
+    form = FireForm(request.POST, case_type=case_type_of(case))
     if not form.is_valid():
-        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
-        return _detail_page(request, actor, case, problem=" ".join(errors), status=400,
+        # The page's error summary lists the form's errors, each linking to its field.
+        return _detail_page(request, actor, case, fire_form=form, status=400,
                             kept=(request.POST.get("transition", ""), request.POST.get("note", "")))
     data = form.cleaned_data
     try:
@@ -216,6 +216,7 @@ def _fire(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
 
 
 def _detail_page(request: HttpRequest, actor: Actor, case: Case, *, problem: str = "", stale: bool = False,
+                 fire_form: FireForm | None = None,
                  kept: tuple[str, str] = ("", ""), status: int = 200) -> HttpResponse:
     record(by=actor, action=Action.READ, target=case.person, request=request)
     case_type = case_type_of(case)
@@ -230,6 +231,7 @@ def _detail_page(request: HttpRequest, actor: Actor, case: Case, *, problem: str
         "events": case.timeline(),
         "options": options,
         "kept_transition": kept_transition,
+        "fire_form": fire_form,
         "kept_note": kept_note,
         # A note typed for a step that is no longer possible is still shown, so it can be copied.
         "orphan_note": kept_note if kept_note and kept_transition not in allowed_names else "",
