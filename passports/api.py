@@ -42,7 +42,7 @@ from rest_framework.views import APIView
 from consular.api.conditional import require_if_match
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CursorPagination
-from consular.api.problems import PreconditionFailed
+from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, problem
 from consular.audit.actions import Action, record
 from consular.identity import actions as identity_actions
 from consular.identity.api import NewPerson, duplicates_conflict
@@ -51,7 +51,7 @@ from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.versions import StaleVersion
-from consular.workflow.actions import TransitionRefused, fire
+from consular.workflow.actions import SecondOpenCase, TransitionRefused, fire
 from consular.workflow.api import TransitionNotAllowed, case_data
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.models import Case
@@ -77,6 +77,7 @@ from passports.models import (
     PassportType,
     ReplacementReason,
 )
+from passports.photos import PHOTO_RULES
 from passports.transitions import CASE_TYPE, PASSPORT
 
 INVALIDATED_PAGE_SIZE = 500
@@ -352,8 +353,16 @@ class ApplicationRequest(serializers.Serializer):
     collecting_office = serializers.CharField(
         required=False, allow_blank=True, max_length=8, help_text="Office code; your own office by default."
     )
-    photo = Base64File(required=False, allow_null=True, help_text="JPEG or PNG, 35 × 45 mm at 300 dpi or more.")
+    photo = Base64File(required=False, allow_null=True, help_text=PHOTO_RULES)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    second_application_reason = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only when the person already has an open application of this passport type (a 409 said so): "
+        "why a second one is needed. Supervisors only; recorded on the case and in the audit log.",
+    )
 
     def validate(self, data: dict) -> dict:
         if (data.get("person") is None) == (data.get("new_person") is None):
@@ -470,7 +479,9 @@ class ApplicationList(APIView):
             409: OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 description="`new_person` has likely duplicates: "
-                "use one as `person`, or send again with `new_person.confirm_new: true`.",
+                "use one as `person`, or send again with `new_person.confirm_new: true`. Or the person already "
+                "has an open application of this passport type (`open_application`: its reference, or null when "
+                "it is held by an office you cannot read; `office`): continue that one; nothing was saved.",
             ),
             422: OpenApiResponse(PROBLEM, description="The Idempotency-Key was used for a different request."),
         },
@@ -535,6 +546,21 @@ class ApplicationList(APIView):
                     ],
                 },
             ),
+            OpenApiExample(
+                "Already an open application",
+                response_only=True,
+                status_codes=["409"],
+                value={
+                    "type": "https://consular.example/problems/second-open-application",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": "This person already has an open passport application of this type: "
+                    "P-2026-OSA-000041 (Under review). Continue that one, or withdraw it first. Only a supervisor "
+                    "may take in a second one, giving the reason.",
+                    "open_application": "P-2026-OSA-000041",
+                    "office": "OSA",
+                },
+            ),
             *PROBLEM_EXAMPLES[:1],
         ],
     )
@@ -570,10 +596,15 @@ class ApplicationList(APIView):
                     previous_passport=previous_passport,
                     photo=data.get("photo"),
                     note=data["note"].strip(),
+                    second_application_reason=data["second_application_reason"],
                 )
             except ModelValidationError as error:
                 # Raised inside the atomic block: a person recorded with it is rolled back too.
                 raise serializers.ValidationError(_field_errors(error, rename)) from error
+            except SecondOpenCase as refused:
+                answer = self._second_open(refused, actor)
+                transaction.set_rollback(True)  # as for a ValidationError: nothing of this request is kept
+                return answer
         reference = application.case.reference
         location = request.build_absolute_uri(reverse("passports_api:application_detail", args=[reference]))
         return _respond(request, reference, status_code=status.HTTP_201_CREATED, headers={"Location": location})
@@ -601,6 +632,14 @@ class ApplicationList(APIView):
         if errors:
             raise serializers.ValidationError(errors)
         return person, previous, collecting_office
+
+    @staticmethod
+    def _second_open(refused: SecondOpenCase, actor: Actor) -> Response:
+        """409: the person has an open application of this type; its reference only if the caller may read it."""
+        body = problem(409, refused.explanation(actor), "second_open_application")
+        body["open_application"] = refused.existing.reference if refused.visible_to(actor) else None
+        body["office"] = refused.existing.current_office.code
+        return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
 
     @staticmethod
     def _duplicates(new_person: dict, actor: Actor) -> Response | None:

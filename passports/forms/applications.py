@@ -18,14 +18,10 @@ from consular.identity.forms import DATE_OF_BIRTH_HELP, clean_date_of_birth
 from consular.identity.names import PartialDate
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from passports.models import Kind, PassportType, ReplacementReason, Status
-from passports.photos import MAX_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH
+from passports.photos import MAX_FILE_BYTES, PHOTO_RULES
 
 PHOTO_ACCEPT = "image/jpeg,image/png"
-PHOTO_HELP = format_lazy(
-    _("A JPEG or PNG file, 35 × 45 mm in proportion, at least {width} × {height} pixels."),
-    width=MIN_WIDTH,
-    height=MIN_HEIGHT,
-)
+PHOTO_HELP = PHOTO_RULES
 
 
 class ApplicationQueueForm(forms.Form):
@@ -118,6 +114,14 @@ class ApplicationForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH
     )
+    # Shown only to a supervisor, once the person turns out to have an open application of this type.
+    second_application_reason = forms.CharField(
+        label=_("Why a second application is needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Recorded on the new case and in the audit log."),
+    )
 
     def __init__(
         self,
@@ -134,6 +138,9 @@ class ApplicationForm(forms.Form):
 
     def clean_note(self) -> str:
         return self.cleaned_data["note"].strip()
+
+    def clean_second_application_reason(self) -> str:
+        return self.cleaned_data["second_application_reason"].strip()
 
 
 class VersionedForm(forms.Form):

@@ -23,7 +23,7 @@ from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
 from consular.versions import StaleVersion
-from consular.workflow.actions import TransitionRefused, fire, options_for
+from consular.workflow.actions import SecondOpenCase, TransitionRefused, fire, options_for
 from consular.workflow.forms import FireForm
 from consular.workflow.models import Case
 from consular.workflow.transitions import case_type_of
@@ -229,10 +229,19 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 
 def _intake_page(
-    request: HttpRequest, actor: Actor, person: Person, form: ApplicationForm, *, status: int = 200
+    request: HttpRequest,
+    actor: Actor,
+    person: Person,
+    form: ApplicationForm,
+    *,
+    second_open: SecondOpenCase | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     record(by=actor, action=Action.READ, target=person, request=request)
     context = {
+        # The open application that refused this one, and (for a supervisor) the reason field to go ahead.
+        "second_open": second_open,
+        "open_application": second_open.existing if second_open and second_open.visible_to(actor) else None,
         "person": person,
         "form": form,
         "duplicates": _other_records(actor, person),
@@ -257,8 +266,13 @@ def application_create(request: HttpRequest) -> HttpResponse:
         if person is None:
             return redirect("passports:application_create")
         form = _application_form(actor, person, request.POST, request.FILES)
+        second_open = None
         if form.is_valid():
-            application = _submit(actor, person, form)
+            try:
+                application = _submit(actor, person, form)
+            except SecondOpenCase as refused:
+                second_open, application = refused, None
+                form.add_error(None, refused.explanation(actor))
             if application is not None:
                 messages.success(
                     request,
@@ -269,7 +283,9 @@ def application_create(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 return redirect("passports:application_detail", reference=application.case.reference)
-        return _intake_page(request, actor, person, form, status=400)
+        return _intake_page(
+            request, actor, person, form, second_open=second_open, status=409 if second_open else 400
+        )
     chosen = request.GET.get("person", "")
     if chosen.isdigit():
         person = get_object_or_404(persons, pk=int(chosen))
@@ -278,7 +294,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 
 def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportApplication | None:
-    """The one action; its ValidationError lands on the form and nothing is saved."""
+    """The one action; its ValidationError lands on the form and nothing is saved (SecondOpenCase is the caller's)."""
     data = form.cleaned_data
     previous = None
     if data["previous_passport"] is not None:
@@ -297,6 +313,7 @@ def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportAppl
             collecting_office=Office.directory.get(pk=data["collecting_office"]),
             photo=upload.read() if upload else None,
             note=data["note"],
+            second_application_reason=data["second_application_reason"],
         )
     except ValidationError as error:
         _add_errors(form, error)
@@ -456,11 +473,11 @@ def _replace_photo(request: HttpRequest, actor: Actor, application: PassportAppl
 
 
 def _fire(request: HttpRequest, actor: Actor, application: PassportApplication) -> HttpResponse:
-    form = FireForm(request.POST)
-    kept = Posted("transition", transition=request.POST.get("transition", ""), note=request.POST.get("note", ""))
+    form = FireForm(request.POST, case_type=case_type_of(application.case))
+    kept = Posted("transition", form, transition=request.POST.get("transition", ""), note=request.POST.get("note", ""))
     if not form.is_valid():
-        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
-        return _detail_page(request, actor, application, posted=kept, problem=" ".join(errors), status=400)
+        # The page's error summary lists the form's errors, each linking to its field.
+        return _detail_page(request, actor, application, posted=kept, status=400)
     data = form.cleaned_data
     kept.note = data["note"]
     case = application.case
@@ -544,6 +561,7 @@ def _detail_page(
         "photo_not_kept": posted.name == "photo" and bool(request.FILES.get("photo-photo")),
         "options": options,
         "kept_transition": kept_transition,
+        "fire_form": posted.form if posted.name == "transition" else None,
         "kept_note": kept_note,
         # A note typed for a step that is no longer possible is still shown, so it can be copied.
         "orphan_note": kept_note if kept_note and kept_transition not in allowed_names else "",
