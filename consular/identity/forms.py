@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consular.identity.models import Sex
+from consular.identity.actions import PERSON_FIELDS
+from consular.identity.models import IdentityDocument, Person, Prefecture, Sex
 from consular.identity.names import PartialDate
 from consular.offices.models import validate_alpha3
 
@@ -59,7 +60,8 @@ class PersonForm(forms.Form):
     given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
     family_name_reading = forms.CharField(label=_("Family name (kana reading)"), max_length=100, required=False)
     given_names_reading = forms.CharField(label=_("Given names (kana reading)"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    # Radios with none ticked: a clerk must choose, never inherit the first option by default.
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1850, max_value=2200)
     birth_month = forms.IntegerField(label=_("Month of birth"), min_value=1, max_value=12, required=False)
     birth_day = forms.IntegerField(label=_("Day of birth"), min_value=1, max_value=31, required=False)
@@ -85,6 +87,83 @@ class PersonForm(forms.Form):
     def date_of_birth(self) -> PartialDate:
         data = self.cleaned_data
         return PartialDate(data["birth_year"], data.get("birth_month"), data.get("birth_day"))
+
+
+class PersonEditForm(PersonForm):
+    """Every field of a person's record (identity.actions.PERSON_FIELDS) and the version the clerk read."""
+
+    confirm_new = None  # an edit is not a new record: no duplicate confirmation
+    address_abroad = forms.CharField(
+        label=_("Address abroad"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    address_home = forms.CharField(
+        label=_("Address in Japan"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=32, help_text=_("International format, e.g. +1 212 555 0100.")
+    )
+    honseki_prefecture = forms.ChoiceField(
+        label=_("Registered domicile (honseki) prefecture"),
+        required=False,
+        choices=[("", _("None")), *Prefecture.choices],
+        help_text=_("Japanese nationals only."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def person_fields(self) -> dict:
+        """The cleaned values `update_person` takes."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    @staticmethod
+    def initial_for(person: Person) -> dict:
+        initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        initial["nationalities"] = " ".join(person.nationalities or [])
+        initial["version"] = person.version
+        return initial
+
+
+class DocumentForm(forms.Form):
+    """An identity document typed in from the paper; `add_document` checks the number and dates."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=[("", _("Choose")), *IdentityDocument.Kind.choices])
+    number = forms.CharField(
+        label=_("Document number"), max_length=40, help_text=_("As printed; spaces and hyphens are left out.")
+    )
+    issuing_state = forms.CharField(
+        label=_("Issuing state"), max_length=3, help_text=_("ISO 3166-1 alpha-3 code, e.g. JPN.")
+    )
+    issued_on = forms.DateField(
+        label=_("Date of issue"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("YYYY-MM-DD."),
+    )
+    expires_on = forms.DateField(
+        label=_("Date of expiry"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("YYYY-MM-DD."),
+    )
+    # Documents typed in by hand are ones the person shows or reports; "valid" is the usual case.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        initial=IdentityDocument.Status.VALID,
+        choices=[
+            (value, label)
+            for value, label in IdentityDocument.Status.choices
+            if value != IdentityDocument.Status.PENDING
+        ],
+    )
+
+    def clean_issuing_state(self) -> str:
+        return clean_nationality(self.cleaned_data["issuing_state"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", _("A document cannot expire before it is issued."))
+        return cleaned
 
 
 class MergeForm(forms.Form):
