@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -151,8 +151,10 @@ def _token_at(totp: TOTP, step: int) -> int:
     return hotp(totp.key, step, totp.digits)
 
 
-REUSED_CODE = _lazy("That code was just used. Wait for the next code from your authenticator app (a new one "
-                    "appears every 30 seconds) and enter that.")
+REUSED_CODE = gettext_lazy(
+    "That code was just used. Wait for the next code from your authenticator app (a new one appears every "
+    "30 seconds) and enter that."
+)
 
 
 def _throttled_message(user) -> str:

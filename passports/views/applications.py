@@ -272,7 +272,12 @@ def application_create(request: HttpRequest) -> HttpResponse:
                 application = _submit(actor, person, form)
             except SecondOpenCase as refused:
                 second_open, application = refused, None
-                form.add_error(None, refused.explanation(actor))
+                if refused.may_confirm:
+                    # A supervisor may go ahead: the reason is now asked for, and the error sits next to it.
+                    form.fields["second_application_reason"].required = True
+                    form.add_error("second_application_reason", refused.explanation(actor))
+                else:
+                    form.add_error(None, refused.explanation(actor))
             if application is not None:
                 messages.success(
                     request,

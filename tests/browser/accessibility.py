@@ -39,14 +39,17 @@ RUN_ON_EVERY_PAGE = """
   const documentId = Math.random().toString(36).slice(2);
   let queue = Promise.resolve();
   let running = 0;
+  // Bindings answer once the test has taken the call: awaited, so that a page is left only after its
+  // report has arrived (a call still in flight when the page goes is lost).
   const check = () => {
     running += 1;
-    window.__axeBegin(documentId, location.pathname + location.search);
+    const begun = window.__axeBegin(documentId, location.pathname + location.search);
     queue = queue.then(async () => {
+      await begun;
       const url = location.pathname + location.search;
       try {
         const results = await window.axe.run(document, {resultTypes: ["violations"]});
-        window.__axeReport(documentId, {
+        await window.__axeReport(documentId, {
           url,
           violations: results.violations
             .filter((violation) => failing.includes(violation.impact))
@@ -58,7 +61,7 @@ RUN_ON_EVERY_PAGE = """
             })),
         });
       } catch (error) {
-        window.__axeReport(documentId, {url, error: String(error), violations: []});
+        await window.__axeReport(documentId, {url, error: String(error), violations: []});
       }
       running -= 1;
     });
@@ -137,8 +140,11 @@ class AccessibilityCheck:
         page = source["page"]
         shown, shown_url, running = self.pending.get(page, ("", "", 0))
         if shown != document and running:
-            # Only a page's own script can navigate past the hold (the click and submit guards).
-            self.violations.append(f"{shown_url}: the page was left before its axe-core check finished")
+            # Past the hold only by a page's own script, or by page.goto while another navigation was under way.
+            self.violations.append(
+                f"{shown_url}: the page was left before its axe-core check finished (a page.goto while it was "
+                "still loading? wait for it first, e.g. with page.wait_for_url)"
+            )
             running = 0
         self.pending[page] = (document, url, running + 1)
 

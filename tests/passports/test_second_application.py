@@ -139,6 +139,7 @@ def test_a_supervisor_is_offered_the_reason_and_goes_ahead_with_it(english_clien
     client = english_client(nyc_supervisor)
     refused = client.post(INTAKE, intake(applicant))
     assert refused.status_code == 409 and 'name="second_application_reason"' in refused.text
+    assert 'href="#id_second_application_reason"' in refused.text  # the summary leads to the reason
     response = client.post(INTAKE, intake(applicant, second_application_reason="Urgent travel, first one lost."))
     assert response.status_code == 302
     assert Case.unscoped.filter(person=applicant, closed_at__isnull=True).count() == 2
