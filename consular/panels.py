@@ -25,6 +25,15 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One cell of a panel's table; a count with a `url` links to the list of exactly what it counts."""
+
+    value: int | str | Promise
+    url: str = ""
+    title: str = ""  # shown on hover, e.g. a person's username beside their name
+
+
+@dataclass(frozen=True)
 class Panel:
     """A titled group of figures; `order` places it on the page (lower first)."""
 
@@ -33,7 +42,9 @@ class Panel:
     figures: list[Figure]
     order: int = 50
     links: list[tuple[str | Promise, str]] = field(default_factory=list)
-    # Rows of a small table under the figures (e.g. caseload by person): (headings, rows of cells).
-    table: tuple[list[str | Promise], list[list]] | None = None
+    # A small table under the figures (e.g. caseload by person): (headings, rows of cells).
+    table: tuple[list[str | Promise], list[list[Cell]]] | None = None
+    # Said when the table has no rows ("nobody has open cases").
+    empty: str | Promise = ""
 
 

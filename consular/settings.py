@@ -39,6 +39,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Under /api/ a failed CSRF check is a 403 problem, not Django's HTML page.
+CSRF_FAILURE_VIEW = "consular.api.problems.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files stay cacheable), above everything that reads the session or the database.
+    "consular.middleware.NoStoreMiddleware",
+    "consular.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -273,6 +278,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "consular@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff open the site: links in e-mails (SLA notices, hand-overs) start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Celery: a filesystem broker by default (no server); CELERY_BROKER_URL=redis://… in production.
 BROKER_DIR = VAR_DIR / "broker"
@@ -343,7 +350,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "consular.api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Size per view, nesting depth and list length bounded before any serializer sees the body.
+    "DEFAULT_PARSER_CLASSES": ["consular.api.parsers.BoundedJSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -365,6 +373,14 @@ SPECTACULAR_SETTINGS = {
         "IdentityDocumentKindEnum": "consular.identity.models.IdentityDocument.Kind",
         "IdentityDocumentStatusEnum": "consular.identity.models.IdentityDocument.Status",
     },
+    # Every status each operation can answer, each a problem+json body, and the links from one operation's
+    # answer to the next request (consular/api/schema.py; each domain app adds its own links).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "consular.api.schema.document_problems",
+        "consular.api.schema.link_core_operations",
+        "passports.api_schema.link_operations",
+    ],
 }
 
 # bench/case_list.py turns on a bare JSON view to measure against; nothing else does.

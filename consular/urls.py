@@ -52,12 +52,14 @@ urlpatterns = [
     path("passports/", include("passports.urls")),
     path("visas/", include("visas.urls")),
     path("residency/", include("residency.urls")),
-    # Our rules on three of django-otp-webauthn's endpoints (consular/accounts/passkeys.py);
-    # they shadow the library's routes of the same path, which its scripts reverse.
+    # Our rules on four of django-otp-webauthn's endpoints (consular/accounts/passkeys.py: re-authentication,
+    # audit, bounded JSON bodies); they shadow the library's routes of the same path, which its scripts reverse.
     path("webauthn/registration/begin/", passkeys.BeginPasskeyRegistration.as_view(),
          name="passkey_registration_begin"),
     path("webauthn/registration/complete/", passkeys.CompletePasskeyRegistration.as_view(),
          name="passkey_registration_complete"),
+    path("webauthn/authentication/begin/", passkeys.BeginPasskeySignIn.as_view(),
+         name="passkey_authentication_begin"),
     path("webauthn/authentication/complete/", passkeys.CompletePasskeySignIn.as_view(),
          name="passkey_authentication_complete"),
     path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),

@@ -21,7 +21,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consular.audit.actions import Action, changes_between, record
+from consular import text
+from consular.audit.actions import Action, changes_between, probe_fingerprint, recent_probes, record, record_probe
 from consular.audit.models import AuditEntry
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
@@ -493,15 +494,27 @@ def create_batch(*, by: Actor, application_ids: list[int] | None = None, limit: 
         reference=f"{series}-{next_in_series(series):06d}", created_by=by.name, size=len(applications)
     )
     issued_on = office.local_today()
-    pages, documents, passports = [], [], []
+    pages, documents, passports, refusals = [], [], [], []
     for application, number in zip(applications, numbers, strict=True):
-        page = data_page(application, number, issued_on)
+        try:
+            page = data_page(application, number, issued_on)
+        except mrz.CannotWrite as refusal:
+            # Never a passport whose MRZ leaves out part of the name or holds a code no state has:
+            # the batch is refused as a whole (the numbers go back), naming each application.
+            refusals.append(_("%(reference)s: %(problem)s") % {
+                "reference": application.case.reference, "problem": refusal.message})
+            continue
         pages.append(page)
         documents.append(IdentityDocument(
             person=application.case.person, kind=IdentityDocument.Kind.PASSPORT, number=number,
             issuing_state=ISSUING_STATE, issued_on=issued_on, expires_on=date.fromisoformat(page["expires_on"]),
             status=IdentityDocument.Status.PENDING,
         ))
+    if refusals:
+        raise ValidationError([
+            *refusals,
+            _("Correct the applicant's record, or leave the application out of the batch; no batch was created."),
+        ])
     IdentityDocument.unscoped.bulk_create(documents)
     for application, page, document in zip(applications, pages, documents, strict=True):
         passports.append(Passport(
@@ -654,9 +667,11 @@ def collect_passport(
     """Hand-over at the desk: identity checked, the old passport cancelled, the new one valid, the case closed."""
     _holding_office_only(application, by)
     _ensure_current(application.case, expected_version)
-    evidence = (identity_evidence or "").strip()
+    evidence = text.clean(identity_evidence)
     if not evidence:
         raise ValidationError({"identity_evidence": _("Say how the applicant's identity was checked.")})
+    if (problem := text.problem(evidence)) is not None:
+        raise ValidationError({"identity_evidence": [problem]})
     passport = application.current_passport
     if passport is None or application.case.status != Status.READY:
         raise TransitionRefused(_("There is no passport ready for collection on this application."))
@@ -715,6 +730,7 @@ def add_years_months(day: date, months: int) -> date:
 
 
 LOOKUP_FAILURES_PER_HOUR = 10
+LOOKUP_MISS = "passport lookup: no match"
 INVALIDATION_FEED = "invalidation-feed"
 
 
@@ -728,13 +744,11 @@ def find_passport_to_report(
     """A Japanese passport whose number, holder's family name and date of birth all match, else None.
 
     Unscoped on purpose (a citizen may report a loss at any mission, whichever office knows
-    them), so every lookup is audited and a member of staff who misses
-    LOOKUP_FAILURES_PER_HOUR times is stopped for the rest of the hour.
+    them), so every lookup is audited and a member of staff who missed LOOKUP_FAILURES_PER_HOUR
+    times in the last hour is stopped until the oldest miss is an hour old.
     """
-    from django.core.cache import cache
-
-    failures_key = f"passport-lookup-failures:{by.name}:{timezone.now():%Y%m%d%H}"
-    if cache.get(failures_key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+    if recent_probes(by=by, kind=LOOKUP_MISS) >= LOOKUP_FAILURES_PER_HOUR:
+        record(by=by, action=Action.READ, object_repr=f"{LOOKUP_MISS}: refused")
         raise TooManyLookups(_("Too many passports not found this hour; ask a supervisor to check the details."))
     number = "".join(number.upper().split())
     document = (
@@ -747,10 +761,9 @@ def find_passport_to_report(
         .first()
     )
     if document is None:
-        cache.add(failures_key, 0, timeout=3600)
-        cache.incr(failures_key)
-        record(by=by, action=Action.READ, object_repr=f"passport lookup …{number[-4:]}: no match",
-               changes={"lookup": [None, "no match"]})
+        # Counted from the audit log (the core's probe limit), so every process shares the count.
+        record_probe(by=by, kind=LOOKUP_MISS, fingerprint=probe_fingerprint(number, family_name, date_of_birth),
+                     changes={"number_ends": number[-4:]})
     else:
         record(by=by, action=Action.READ, target=document, changes={"lookup": [None, "matched"]})
     return document
@@ -773,6 +786,10 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
         errors["kind"] = [_("Say whether the passport was lost or stolen.")]
     if not details.circumstances.strip():
         errors["circumstances"] = [_("Describe what happened.")]
+    # Read by other missions and HQ: nothing invisible in it (`consular.text`).
+    for field, multiline in (("circumstances", True), ("police_reference", False)):
+        if (problem := text.problem(getattr(details, field), multiline=multiline)) is not None:
+            errors.setdefault(field, []).append(problem)
     if details.kind == LossReport.Kind.STOLEN and not details.police_reference.strip():
         errors["police_reference"] = [_("A theft needs the police report reference.")]
     if details.happened_on is not None and details.happened_on > by.office.local_today():
@@ -785,8 +802,8 @@ def report_loss(document: IdentityDocument, *, by: Actor, details: LossDetails) 
     if errors:
         raise ValidationError(errors)
     report = LossReport.objects.create(
-        document=document, kind=details.kind, circumstances=details.circumstances.strip(),
-        police_reference=details.police_reference.strip(), happened_on=details.happened_on, office=by.office,
+        document=document, kind=details.kind, circumstances=text.clean(details.circumstances, multiline=True),
+        police_reference=text.clean(details.police_reference), happened_on=details.happened_on, office=by.office,
         reported_by=by.name,
     )
     status = IdentityDocument.Status.LOST if details.kind == LossReport.Kind.LOST else IdentityDocument.Status.STOLEN

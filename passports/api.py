@@ -19,6 +19,7 @@ import binascii
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as ModelPermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
@@ -40,12 +41,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consular.api.conditional import require_if_match
+from consular.api.fields import BASE64, Choice, Integer, QueryParameters, Text
 from consular.api.idempotency import idempotent
-from consular.api.pagination import CursorPagination
-from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, problem
+from consular.api.pagination import CURSOR, CursorPagination, page_size_from, page_size_parameter
+from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, Unprocessable, problem
 from consular.audit.actions import Action, record
-from consular.identity import actions as identity_actions
-from consular.identity.api import NewPerson, duplicates_conflict
+from consular.identity.api import NewPerson, duplicates_conflict, record_new_person_or_refuse
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
@@ -58,6 +59,7 @@ from consular.workflow.models import Case
 from passports import actions
 from passports.api_schema import (
     APPLICATION,
+    APPLICATION_CONFLICT,
     APPLICATION_EXAMPLE,
     APPLICATION_PAGE,
     CREATE_EXAMPLE,
@@ -269,11 +271,12 @@ def _visible_application(reference: str, *, for_update: bool = False) -> Passpor
 
 def _write(request, reference: str, body_class: type[serializers.Serializer]):
     """What every write on an application starts with: the locked application (404 if not the caller's),
-    the actor, the versions If-Match names (428/412) and the validated body (400)."""
+    the actor, the validated body (400) and the versions If-Match names (428/412)."""
     application = _visible_application(reference, for_update=True)
-    versions = expected_versions(request, application)
+    # The body's shape first: a malformed request is a 400 whatever version it names.
     body = body_class(data=request.data)
     body.is_valid(raise_exception=True)
+    versions = expected_versions(request, application)
     return application, acting_actor(request), versions, body
 
 
@@ -288,7 +291,7 @@ def _respond(request, reference: str, *, status_code: int = status.HTTP_200_OK, 
 
 
 def _field_errors(error: ModelValidationError, rename: dict[str, str] | None = None) -> dict:
-    """An action's ValidationError as DRF's field errors (`non_field_errors` for the rest)."""
+    """An action's ValidationError as field errors (`non_field_errors` for the rest), for a 422."""
     rename = rename or {}
     if hasattr(error, "error_dict"):
         return {rename.get(field, field): messages for field, messages in error.message_dict.items()}
@@ -297,11 +300,11 @@ def _field_errors(error: ModelValidationError, rename: dict[str, str] | None = N
 
 @contextmanager
 def refusals_as_problems() -> Iterator[None]:
-    """An action's refusals as problems: fields 400, the rule 422, another office's case 403, stale 412."""
+    """An action's refusals as problems: fields and the rule 422, another office's case 403, stale 412."""
     try:
         yield
     except ModelValidationError as error:
-        raise serializers.ValidationError(_field_errors(error)) from error
+        raise Unprocessable(_field_errors(error)) from error
     except TransitionRefused as error:
         raise TransitionNotAllowed(error.reason) from error
     except StaleVersion as error:
@@ -316,14 +319,23 @@ def refusals_as_problems() -> Iterator[None]:
 
 
 @extend_schema_field(OpenApiTypes.BYTE)
-class Base64File(serializers.CharField):
-    """A file sent inside the JSON body, base64-encoded (RFC 4648, no data: prefix); becomes bytes."""
+class Base64File(Text):
+    """A file sent inside the JSON body, base64-encoded (RFC 4648: no data: prefix, no line breaks); becomes bytes.
+
+    The schema publishes the BASE64 pattern; the server decodes strictly, which refuses exactly what it refuses.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(pattern=BASE64, **kwargs)
+
+    def run_validators(self, value: bytes) -> None:
+        # The pattern describes the text; the decode below is its check (a regex over 15 MB is slow).
+        return None
 
     def to_internal_value(self, data) -> bytes:
         text = super().to_internal_value(data)
         try:
-            # Line breaks are allowed (MIME encoders add them); any other stray character is refused.
-            decoded = base64.b64decode("".join(text.split()), validate=True)
+            decoded = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError) as error:
             raise serializers.ValidationError(_("This is not valid base64."), code="invalid") from error
         if not decoded:
@@ -332,8 +344,8 @@ class Base64File(serializers.CharField):
 
 
 class ApplicationRequest(serializers.Serializer):
-    person = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Id of an existing person your office may read."
+    person = Integer(
+        required=False, allow_null=True, min_value=1, help_text="Id of an existing person your office may read."
     )
     new_person = NewPerson(
         required=False,
@@ -341,21 +353,19 @@ class ApplicationRequest(serializers.Serializer):
         help_text="Record the applicant first (as POST /api/v1/persons/ takes); 409 lists likely duplicates "
         "unless `confirm_new` is true.",
     )
-    kind = serializers.ChoiceField(choices=Kind.choices)
-    passport_type = serializers.ChoiceField(choices=PassportType.choices, default=PassportType.ORDINARY)
-    validity_years = serializers.ChoiceField(choices=[(5, "5"), (10, "10")])
-    replacement_reason = serializers.ChoiceField(
-        choices=ReplacementReason.choices, required=False, allow_blank=True, default=""
+    kind = Choice(choices=Kind.choices)
+    passport_type = Choice(choices=PassportType.choices, default=PassportType.ORDINARY)
+    validity_years = Choice(choices=[(5, "5"), (10, "10")])
+    replacement_reason = Choice(choices=ReplacementReason.choices, required=False, allow_blank=True, default="")
+    previous_passport = Integer(
+        required=False, allow_null=True, min_value=1, help_text="Id of the applicant's passport this one replaces."
     )
-    previous_passport = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Id of the applicant's passport this one replaces."
-    )
-    collecting_office = serializers.CharField(
+    collecting_office = Text(
         required=False, allow_blank=True, max_length=8, help_text="Office code; your own office by default."
     )
     photo = Base64File(required=False, allow_null=True, help_text=PHOTO_RULES)
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
-    second_application_reason = serializers.CharField(
+    note = Text(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    second_application_reason = Text(
         max_length=NOTE_MAX_LENGTH,
         required=False,
         allow_blank=True,
@@ -364,14 +374,9 @@ class ApplicationRequest(serializers.Serializer):
         "why a second one is needed. Supervisors only; recorded on the case and in the audit log.",
     )
 
-    def validate(self, data: dict) -> dict:
-        if (data.get("person") is None) == (data.get("new_person") is None):
-            raise serializers.ValidationError({"person": [_("Give either `person` or `new_person`.")]})
-        return data
-
 
 class DocumentRequest(serializers.Serializer):
-    item = serializers.ChoiceField(choices=ChecklistItem.Code.choices, help_text="A code from the checklist.")
+    item = Choice(choices=ChecklistItem.Code.choices, help_text="A code from the checklist.")
     file = Base64File(help_text="The scan: PDF, JPEG or PNG, up to 10 MB.")
 
 
@@ -383,31 +388,29 @@ class VerificationRequest(serializers.Serializer):
 
 
 class PaymentRequest(serializers.Serializer):
-    amount = serializers.IntegerField(min_value=0, help_text="In minor units of `currency` (JPY has none).")
-    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217; the office's fee currency.")
+    amount = Integer(min_value=0, max_value=10**12, help_text="In minor units of `currency` (JPY has none).")
+    currency = Text(pattern=r"^[A-Z]{3}\Z", max_length=3, help_text="ISO 4217; the office's fee currency.")
 
 
 class TransitionRequest(serializers.Serializer):
-    transition = serializers.CharField(max_length=48, help_text="A name from the application's `transitions`.")
-    note = serializers.CharField(
+    transition = Text(max_length=48, help_text="A name from the application's `transitions`.")
+    note = Text(
         max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Why; refusing requires it."
     )
 
 
 class CollectionRequest(serializers.Serializer):
-    identity_evidence = serializers.CharField(
-        max_length=200, help_text="How the applicant's identity was checked at the desk."
-    )
+    identity_evidence = Text(max_length=200, help_text="How the applicant's identity was checked at the desk.")
 
 
-class ChangedSince(serializers.Serializer):
-    changed_since = serializers.DateTimeField(required=False, allow_null=True)
+class ChangedSince(QueryParameters):
+    changed_since = serializers.DateTimeField(required=False)
 
 
-class InvalidatedSince(serializers.Serializer):
-    since = serializers.IntegerField(min_value=0, required=False, default=0)
-    page_size = serializers.IntegerField(
-        min_value=1, max_value=INVALIDATED_MAX_PAGE_SIZE, required=False, default=INVALIDATED_PAGE_SIZE
+class InvalidatedSince(QueryParameters):
+    since = serializers.IntegerField(
+        min_value=0, max_value=2**63 - 1, required=False, default=0,
+        help_text="The last `id` you have; 0 for everything.",
     )
 
 
@@ -420,6 +423,8 @@ class ApplicationList(APIView):
     """The caller's applications, oldest change first; and taking in a new one."""
 
     pagination_class = CursorPagination
+    # A new application may carry the photo, base64-encoded (consular.api.parsers).
+    max_body_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     @extend_schema(
         summary="Passport applications, by last change",
@@ -435,8 +440,8 @@ class ApplicationList(APIView):
                 OpenApiTypes.DATETIME,
                 description="Only applications changed at or after this time (ISO 8601).",
             ),
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="From the `next` link of the previous page."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 200; 50 by default."),
+            CURSOR,
+            page_size_parameter(),
         ],
         responses={200: APPLICATION_PAGE, 400: OpenApiResponse(PROBLEM, description="A bad `changed_since`.")},
         examples=[
@@ -475,15 +480,20 @@ class ApplicationList(APIView):
         request=ApplicationRequest,
         responses={
             201: APPLICATION,
-            400: OpenApiResponse(PROBLEM, description="A field is missing or invalid; nothing was saved."),
+            400: OpenApiResponse(PROBLEM, description="The body does not match this schema; nothing was saved."),
             409: OpenApiResponse(
-                OpenApiTypes.OBJECT,
+                APPLICATION_CONFLICT,
                 description="`new_person` has likely duplicates: "
                 "use one as `person`, or send again with `new_person.confirm_new: true`. Or the person already "
                 "has an open application of this passport type (`open_application`: its reference, or null when "
                 "it is held by an office you cannot read; `office`): continue that one; nothing was saved.",
             ),
-            422: OpenApiResponse(PROBLEM, description="The Idempotency-Key was used for a different request."),
+            422: OpenApiResponse(
+                PROBLEM,
+                description="Well-formed but refused, nothing saved: neither or both of `person` and `new_person`, "
+                "an id or office code that names nothing you may use, a field the rules refuse (`errors`), or an "
+                "Idempotency-Key used for a different request.",
+            ),
         },
         examples=[
             OpenApiExample("A new passport for a known person", request_only=True, value=CREATE_EXAMPLE),
@@ -507,7 +517,7 @@ class ApplicationList(APIView):
                     "validity_years": 5,
                     "previous_passport": 981,
                     "collecting_office": "OSA",
-                    "photo": "iVBORw0KGgoAAAANSUhEUgAAAZ0AAAITCAIAAAB…",
+                    "photo": "iVBORw0KGgoAAAANSUhEUgAAAZ0AAAITCAIAAAA=",
                 },
             ),
             OpenApiExample(
@@ -570,20 +580,27 @@ class ApplicationList(APIView):
         body = ApplicationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        if (data.get("person") is None) == (data.get("new_person") is None):
+            raise Unprocessable({"person": [_("Give either `person` or `new_person`.")]})
         person, previous_passport, collecting_office = self._references(data, actor)
         new_person = data.get("new_person")
-        if new_person is not None and not new_person["confirm_new"]:
-            duplicates = self._duplicates(new_person, actor)
-            if duplicates:
-                return duplicates
         rename = {"person": "new_person"} if new_person is not None else {}
         with transaction.atomic():
             if new_person is not None:
                 fields = {name: value for name, value in new_person.items() if name != "confirm_new"}
                 try:
-                    person = identity_actions.create_person(by=actor, **fields)
-                except ModelValidationError as error:
-                    raise serializers.ValidationError({"new_person": _field_errors(error)}) from error
+                    recorded = record_new_person_or_refuse(
+                        fields, actor=actor, confirm_new=new_person["confirm_new"], request=request
+                    )
+                except Unprocessable as error:
+                    raise Unprocessable({"new_person": error.detail}) from error
+                if recorded.person is None:
+                    return duplicates_conflict(
+                        recorded.duplicates,
+                        detail='Likely duplicates exist. Use one of them as "person", or send again with '
+                        '"new_person": {…, "confirm_new": true}.',
+                    )
+                person = recorded.person
             try:
                 application = actions.submit_application(
                     by=actor,
@@ -600,10 +617,10 @@ class ApplicationList(APIView):
                 )
             except ModelValidationError as error:
                 # Raised inside the atomic block: a person recorded with it is rolled back too.
-                raise serializers.ValidationError(_field_errors(error, rename)) from error
+                raise Unprocessable(_field_errors(error, rename)) from error
             except SecondOpenCase as refused:
                 answer = self._second_open(refused, actor)
-                transaction.set_rollback(True)  # as for a ValidationError: nothing of this request is kept
+                transaction.set_rollback(True)  # as for a refusal of the rules: nothing of this request is kept
                 return answer
         reference = application.case.reference
         location = request.build_absolute_uri(reverse("passports_api:application_detail", args=[reference]))
@@ -630,7 +647,7 @@ class ApplicationList(APIView):
             if collecting_office is None:
                 errors["collecting_office"] = [_("There is no office with this code.")]
         if errors:
-            raise serializers.ValidationError(errors)
+            raise Unprocessable(errors)
         return person, previous, collecting_office
 
     @staticmethod
@@ -640,15 +657,6 @@ class ApplicationList(APIView):
         body["open_application"] = refused.existing.reference if refused.visible_to(actor) else None
         body["office"] = refused.existing.current_office.code
         return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
-
-    @staticmethod
-    def _duplicates(new_person: dict, actor: Actor) -> Response | None:
-        """409 listing likely duplicates of `new_person`, as POST /api/v1/persons/ answers; None when there are none."""
-        return duplicates_conflict(
-            new_person, actor=actor,
-            detail='Likely duplicates exist. Use one of them as "person", or send again with '
-            '"new_person": {…, "confirm_new": true}.',
-        )
 
 
 class ApplicationDetail(APIView):
@@ -681,6 +689,9 @@ class ApplicationDetail(APIView):
 
 
 class ApplicationDocuments(APIView):
+    # A scan of up to 10 MB, base64-encoded (consular.api.parsers).
+    max_body_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
     @extend_schema(
         summary="Upload a document for a checklist item",
         operation_id="passport_application_documents_create",
@@ -692,7 +703,7 @@ class ApplicationDocuments(APIView):
             OpenApiExample(
                 "A family register extract",
                 request_only=True,
-                value={"item": "family_register", "file": "JVBERi0xLjcKJcOkw7zDtsOfCjIgMCBvYmoK…"},
+                value={"item": "family_register", "file": "JVBERi0xLjcKJcOkw7zDtsOfCjIgMCBvYmoK"},
             ),
             *PROBLEM_EXAMPLES,
         ],
@@ -702,7 +713,7 @@ class ApplicationDocuments(APIView):
         application, actor, (application_version, _case_version), body = _write(request, reference, DocumentRequest)
         item = application.checklist_items.filter(code=body.validated_data["item"]).first()
         if item is None:
-            raise serializers.ValidationError({"item": [_("This application's checklist has no such item.")]})
+            raise Unprocessable({"item": [_("This application's checklist has no such item.")]})
         item.application = application
         with refusals_as_problems():
             actions.upload_document(
@@ -835,12 +846,8 @@ class InvalidatedPassports(APIView):
             "you are up to date."
         ),
         parameters=[
-            OpenApiParameter("since", OpenApiTypes.INT, description="The last `id` you have; 0 for everything."),
-            OpenApiParameter(
-                "page_size",
-                OpenApiTypes.INT,
-                description=f"Up to {INVALIDATED_MAX_PAGE_SIZE}; {INVALIDATED_PAGE_SIZE} by default.",
-            ),
+            InvalidatedSince,
+            page_size_parameter(default=INVALIDATED_PAGE_SIZE, maximum=INVALIDATED_MAX_PAGE_SIZE),
         ],
         responses={200: INVALIDATED_PAGE, 400: OpenApiResponse(PROBLEM, description="A bad `since` or size.")},
         examples=[
@@ -872,7 +879,8 @@ class InvalidatedPassports(APIView):
     def get(self, request):
         parameters = InvalidatedSince(data=request.query_params)
         parameters.is_valid(raise_exception=True)
-        since, size = parameters.validated_data["since"], parameters.validated_data["page_size"]
+        since = parameters.validated_data["since"]
+        size = page_size_from(request, default=INVALIDATED_PAGE_SIZE, maximum=INVALIDATED_MAX_PAGE_SIZE)
         # Ordered by id. PostgreSQL hands out ids at insert, not at commit: the writer (actions._invalidate)
         # must serialize its inserts, or a slow transaction's row could land behind a `since` already given out.
         feed = Invalidation.objects.filter(pk__gt=since).order_by("pk")

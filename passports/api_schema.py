@@ -6,6 +6,7 @@ Kept apart from passports/api.py so the views read as views; nothing here runs p
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from consular.api.schema import DUPLICATES_PROBLEM, ETAG, PROBLEM_BODY, link
 from passports.models import Invalidation
 
 ROW_FIELDS = {
@@ -128,23 +129,24 @@ APPLICATION = inline_serializer(
         ),
     },
 )
-PROBLEM = inline_serializer(
-    "PassportProblem",
+# One problem component for the whole API (consular.api.schema), so examples below attach to it.
+PROBLEM = PROBLEM_BODY
+# A new application's 409 is one of two conflicts: likely duplicates of `new_person` (as POST /persons/ lists
+# them), or an open application of the same passport type. One body for both, each conflict's fields optional.
+LikelyDuplicate = type(DUPLICATES_PROBLEM.fields["duplicates"].child)
+APPLICATION_CONFLICT = inline_serializer(
+    "PassportApplicationConflict",
     {
         "type": serializers.URLField(),
         "title": serializers.CharField(),
         "status": serializers.IntegerField(),
         "detail": serializers.CharField(),
-        "errors": inline_serializer(
-            "PassportProblemError",
-            {
-                "field": serializers.CharField(),
-                "message": serializers.CharField(),
-                "code": serializers.CharField(),
-            },
-            many=True,
-            required=False,
+        "duplicates": LikelyDuplicate(many=True, required=False, help_text="Likely duplicates of `new_person`."),
+        "open_application": serializers.CharField(
+            required=False, allow_null=True,
+            help_text="The person's open application of this type; null when an office you cannot read holds it.",
         ),
+        "office": serializers.CharField(required=False, help_text="The office holding the open application."),
     },
 )
 INVALIDATED_PAGE = inline_serializer(
@@ -292,7 +294,8 @@ CREATE_EXAMPLE = {
     "kind": "new",
     "passport_type": "ordinary",
     "validity_years": 10,
-    "photo": "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAgGBgcGBQgHBwcJCQgKDA…",
+    # Truncated for the page (a real photo is some 100 KB); still valid base64, so the example is a well-formed request.
+    "photo": "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAgGBgcGBQgHBwcJCQgKDA==",
     "note": "Counter 3",
 }
 PROBLEM_EXAMPLES = [
@@ -350,10 +353,42 @@ PROBLEM_EXAMPLES = [
 ]
 WRITE_RESPONSES = {
     200: APPLICATION,
-    400: OpenApiResponse(PROBLEM, description="A field is missing or invalid; `errors` lists them."),
+    400: OpenApiResponse(PROBLEM, description="The body does not match this schema; `errors` lists the fields."),
     403: OpenApiResponse(PROBLEM, description="The application is held by another office now."),
     404: OpenApiResponse(PROBLEM, description="No such application at your office."),
     412: OpenApiResponse(PROBLEM, description="If-Match is stale: read the application again."),
-    422: OpenApiResponse(PROBLEM, description="The rule refuses the step; `detail` says why."),
+    422: OpenApiResponse(PROBLEM, description="The rule refuses the step (`detail` says why), or a field the "
+                         "application's state refuses (`errors`)."),
     428: OpenApiResponse(PROBLEM, description="If-Match is missing."),
 }
+
+
+WRITES = (
+    "passport_application_documents_create",
+    "passport_application_checklist_verify",
+    "passport_application_payment_create",
+    "passport_application_transitions_create",
+    "passport_application_collection_create",
+)
+
+
+def link_operations(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook (SPECTACULAR_SETTINGS): an application as a chain of reads and writes.
+
+    Every answer that shows an application (its creation, a read, each write) hands its reference and
+    ETag to every write, so the next step can always name the version it read.
+    """
+    reference = {"path.reference": "$response.body#/reference"}
+    link(result, "persons_create", 201, "passport_applications_create", {}, {"person": "$response.body#/id"})
+    link(result, "passport_applications_list", 200, "passport_applications_retrieve",
+         {"path.reference": "$response.body#/results/0/reference"})
+    sources = [("passport_applications_create", 201), ("passport_applications_retrieve", 200)]
+    sources += [(write, 200) for write in WRITES]
+    for source, status in sources:
+        link(result, source, status, "passport_applications_retrieve", reference)
+        for write in WRITES:
+            parameters = reference | {"header.If-Match": ETAG}
+            if write == "passport_application_checklist_verify":
+                parameters["path.code"] = "$response.body#/checklist/0/item"
+            link(result, source, status, write, parameters)
+    return result

@@ -89,6 +89,10 @@ class ApplicationQuerySet(ScopedQuerySet):
         held_before = CaseAccess.objects.filter(case=OuterRef("case_id"), office=actor.office.pk)
         return self.filter(Q(case__current_office=actor.office.pk) | Exists(held_before))
 
+    def held_by(self, office) -> ApplicationQuerySet:
+        """Applications the office holds now: its queue, its collection desk and its home-page figures."""
+        return self.filter(case__current_office=office)
+
 
 class PassportApplication(models.Model):
     """The passport side of a case: what was asked for, the photo, the checklist and the fee."""

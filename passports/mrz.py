@@ -1,9 +1,11 @@
 """The machine readable zone of a passport data page (ICAO Doc 9303 Part 4, TD3): written and read back.
 
-`td3_lines` writes the two 44-character lines from what is printed on the data page; `parse_td3`
+`td3_lines` writes the two 44-character lines from what is printed on the data page, or raises
+`CannotWrite` naming the field and saying why (a Greek name, a code no state has); `parse_td3`
 reads two lines back into their fields and says, field by field and in plain words, what is wrong
-with them. Both follow Doc 9303 Part 3 (characters, check digits, dates, transliteration) and
-Part 4 section 4.2 (the TD3 data structure). Pure Python: no models, nothing saved.
+with them. Both follow Doc 9303 Part 3 (characters, check digits, dates, the codes of section 5,
+the transliteration tables of section 6 in `consular.transliteration`) and Part 4 section 4.2 (the
+TD3 data structure). Pure Python: no models, nothing saved.
 """
 
 import calendar
@@ -16,7 +18,8 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consular.identity.names import normalise
+from consular import countries, transliteration
+from consular.identity.names import kana_to_romaji
 
 LINE_LENGTH = 44
 NAME_LENGTH = 39  # positions 6 to 44 of line 1
@@ -26,9 +29,6 @@ FILLER = "<"
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MRZ_CHARACTERS = frozenset(LETTERS + DIGITS + FILLER)
-# Punctuation that separates name components (Part 3, 4.6: the comma), with the Japanese middle dot
-# that separates the parts of a foreign name written in katakana (ジョン・スミス).
-COMPONENT_SEPARATORS = frozenset(",，、・･")
 # Doc 9303 Part 3, 4.9: weights 7, 3, 1 repeating; digits count as themselves, A to Z as 10 to 35, < as 0.
 CHECK_DIGIT_WEIGHTS = (7, 3, 1)
 CHARACTER_VALUES = {char: value for value, char in enumerate(DIGITS + LETTERS)} | {FILLER: 0}
@@ -36,8 +36,12 @@ CHARACTER_VALUES = {char: value for value, char in enumerate(DIGITS + LETTERS)} 
 # Part 4, 4.2.2.1 and 4.4: P, then a letter for the type of passport chosen by the state (PD diplomatic,
 # PO official …) or < for none.
 DOCUMENT_CODE = re.compile(r"P[A-Z<]")
-# Part 3, 4.7 and section 5: three letters, or fewer padded with < (Germany is D, written D<<).
+# Part 3, 4.7 and section 5: three letters, or fewer padded with < (Germany is D, written D<<);
+# which codes exist is `consular.countries`.
 STATE_CODE = re.compile(r"[A-Z]{3}|[A-Z]{2}<|[A-Z]<<")
+# Part 3, 4.6: components separated by one filler, the identifiers by two, then only fillers.
+NAME = re.compile(r"(?P<primary>[A-Z]+(?:<[A-Z]+)*)(?:<<(?P<secondary>[A-Z]+(?:<[A-Z]+)*))?<*")
+NAME_START = 6  # position of the name field in line 1, counted from 1
 NUMBER = re.compile(r"[A-Z0-9]{1,9}")
 # Part 4, 4.2.2.2 (positions 29 to 42): spaces and special characters in the personal number become <.
 OPTIONAL_DATA_SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~]")
@@ -62,23 +66,57 @@ def check_digit(field: str) -> str:
     return str(total % 10)
 
 
-def _is_omitted_punctuation(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category.startswith("P") and category != "Pd" and char not in COMPONENT_SEPARATORS
+class CannotWrite(ValueError):
+    """What the data page holds but an MRZ cannot: the `PassportData` field and a sentence for the clerk."""
+
+    def __init__(self, field: str, message: Promise) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+# One whole sentence per field and problem, so that a translator never assembles a sentence from parts.
+NAME_MESSAGES = {
+    "surname": {
+        "script": _(
+            "The surname holds “{character}” ({name}), which ICAO Doc 9303 gives no transliteration for: "
+            "the MRZ needs the surname in Latin letters."
+        ),
+        "digit": _("The surname holds the digit “{character}”; a name in an MRZ has no digits (ICAO 9303 Part 3)."),
+        "empty": _("The surname has no letters that can be written in an MRZ."),
+    },
+    "given_names": {
+        "script": _(
+            "The given names hold “{character}” ({name}), which ICAO Doc 9303 gives no transliteration for: "
+            "the MRZ needs the given names in Latin letters."
+        ),
+        "digit": _("The given names hold the digit “{character}”; a name in an MRZ has no digits (ICAO 9303 Part 3)."),
+        "empty": _("The given names have no letters that can be written in an MRZ."),
+    },
+}
 
 
 def transliterate(name: str) -> str:
-    """A name in MRZ characters: ICAO letters (Part 3, section 6), components joined by <, punctuation dropped."""
-    # Part 3, 4.6: apostrophes and "other punctuation" are omitted with no filler in their place (J.R. → JR),
-    # while spaces, hyphens and commas separate name components, each written as one filler (MARIE-ELISE →
-    # MARIE<ELISE). `normalise` reads every non-letter as a separator, so the omitted marks go first; it then
-    # applies the Part 3 section 6 table (Ü → UE, Ø → OE, Å → AA, Ñ → N …) and romanises kana.
-    kept = "".join(char for char in name if not _is_omitted_punctuation(char))
-    return normalise(kept).replace(" ", FILLER)
+    """A name in MRZ characters, components joined by <: kana in passport Hepburn, then ICAO Doc 9303's tables.
+
+    Raises `transliteration.NotWritable` for a character no table writes; never leaves one out.
+    """
+    # Kana is romanised first, as a Japanese passport writes it (Hepburn); Doc 9303 has no table for
+    # it. NFKC first, so half-width katakana (ｼﾞｮﾝ) is read as kana too.
+    return transliteration.mrz_name(kana_to_romaji(unicodedata.normalize("NFKC", name)))
 
 
-def _components(name: str) -> list[str]:
-    text = transliterate(name)
+def _components(name: str, field: str) -> list[str]:
+    messages = NAME_MESSAGES[field]
+    try:
+        text = transliterate(name)
+    except transliteration.NotWritable as refusal:
+        message = messages["digit"] if refusal.is_digit else messages["script"]
+        described = f"U+{ord(refusal.char):04X} {unicodedata.name(refusal.char, '')}".strip()
+        raise CannotWrite(field, format_lazy(message, character=refusal.char, name=described)) from refusal
+    if not text and name.strip():
+        # Something was typed but nothing of it is a letter ("-", "..."): writing no name would hide that.
+        raise CannotWrite(field, messages["empty"])
     return text.split(FILLER) if text else []
 
 
@@ -117,10 +155,13 @@ def _shorten(components: list[str], length: int) -> str:
 
 
 def name_field(surname: str, given_names: str) -> str:
-    """Positions 6 to 44 of line 1: primary identifier, <<, secondary identifier, fillers (Part 4, 4.2.2.1)."""
-    primary, secondary = _components(surname), _components(given_names)
+    """Positions 6 to 44 of line 1: primary identifier, <<, secondary identifier, fillers (Part 4, 4.2.2.1).
+
+    CannotWrite when a name holds a character no transliteration table writes, or no letter at all.
+    """
+    primary, secondary = _components(surname, "surname"), _components(given_names, "given_names")
     if not primary:
-        raise ValueError(f"the surname {surname!r} has no letters that can be written in an MRZ")
+        raise CannotWrite("surname", NAME_MESSAGES["surname"]["empty"])
     if not secondary:
         # Part 4, 4.2.2.1: a name of only a primary identifier is written alone, filled with <, and
         # when too long, shortened until it ends in a letter.
@@ -175,22 +216,45 @@ class PassportData:
             return parts
         full = (self.birth_date.year, self.birth_date.month, self.birth_date.day)
         if any(part is not None and part != known for part, known in zip(parts, full, strict=True)):
-            raise ValueError(f"date of birth {self.birth_date} disagrees with year, month and day {parts}")
+            raise CannotWrite("birth_date", format_lazy(
+                _("The date of birth {date} disagrees with its year, month and day."), date=self.birth_date,
+            ))  # fmt: skip
         return full
 
 
 def _document_code(code: str) -> str:
     written = code.ljust(2, FILLER)
     if not DOCUMENT_CODE.fullmatch(written):
-        raise ValueError(f"document code {code!r}: a passport's is P, then a letter for its type or nothing")
+        raise CannotWrite("document_code", format_lazy(
+            _("The document code {code} is not a passport's: P, then a letter for the type of passport or nothing."),
+            code=code,
+        ))  # fmt: skip
     return written
 
 
-def _state_code(code: str, what: str) -> str:
+STATE_CODE_MESSAGES = {
+    "issuing_state": {
+        "form": _("The issuing state {code} is not an MRZ code: three letters A to Z, or D for Germany."),
+        "unknown": _("The issuing state {code} is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+        "withdrawn": _("The issuing state {code} is a code ISO 3166 has withdrawn; a new document cannot carry it."),
+    },
+    "nationality": {
+        "form": _("The nationality {code} is not an MRZ code: three letters A to Z, or D for Germany."),
+        "unknown": _("The nationality {code} is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+        "withdrawn": _("The nationality {code} is a code ISO 3166 has withdrawn; a new document cannot carry it."),
+    },
+}
+
+
+def _state_code(code: str, field: str) -> str:
     written = code.ljust(3, FILLER)
     if not STATE_CODE.fullmatch(written):
-        raise ValueError(f"{what} {code!r} is not an ICAO code (three letters A-Z, or fewer filled with <)")
-    return written
+        problem = "form"
+    elif countries.is_mrz_code(written):
+        return written
+    else:
+        problem = "withdrawn" if countries.is_mrz_code(written, reading=True) else "unknown"
+    raise CannotWrite(field, format_lazy(STATE_CODE_MESSAGES[field][problem], code=code))
 
 
 def _date_field(value: date) -> str:
@@ -201,7 +265,8 @@ def _birth_date_field(year: int | None, month: int | None, day: int | None) -> s
     # With the year unknown, a leap year: 29 February stays possible.
     longest_month = calendar.monthrange(year or 2000, month)[1] if month and 1 <= month <= 12 else 31
     if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= longest_month):
-        raise ValueError(f"date of birth {year}-{month}-{day} is not a date")
+        shown = "-".join("??" if part is None else str(part) for part in (year, month, day))
+        raise CannotWrite("birth_date", format_lazy(_("The date of birth {date} is not a date."), date=shown))
     parts = [None if year is None else year % 100, month, day]
     return "".join(UNKNOWN_DATE_PART if part is None else f"{part:02d}" for part in parts)
 
@@ -209,9 +274,15 @@ def _birth_date_field(year: int | None, month: int | None, day: int | None) -> s
 def _optional_data_field(optional_data: str) -> str:
     written = OPTIONAL_DATA_SEPARATORS.sub(FILLER, optional_data)
     if not set(written) <= MRZ_CHARACTERS:
-        raise ValueError(f"optional data {optional_data!r} may hold only A-Z, 0-9, spaces and punctuation")
+        raise CannotWrite("optional_data", format_lazy(
+            _("The personal number {value} may hold only A to Z, 0 to 9, spaces and punctuation."),
+            value=optional_data,
+        ))  # fmt: skip
     if len(written) > OPTIONAL_DATA_LENGTH:
-        raise ValueError(f"optional data {optional_data!r} is longer than {OPTIONAL_DATA_LENGTH} characters")
+        raise CannotWrite("optional_data", format_lazy(
+            _("The personal number {value} is longer than {limit} characters."),
+            value=optional_data, limit=OPTIONAL_DATA_LENGTH,
+        ))  # fmt: skip
     return written.ljust(OPTIONAL_DATA_LENGTH, FILLER)
 
 
@@ -225,22 +296,34 @@ def _composite_check_digit(line2: str) -> str:
     return check_digit(line2[0:10] + line2[13:20] + line2[21:43])
 
 
+def _number_field(number: str) -> str:
+    if NUMBER.fullmatch(number):
+        return number.ljust(NUMBER_LENGTH, FILLER)
+    if re.fullmatch(r"[A-Z0-9]+", number):
+        message = _("The document number {number} is longer than 9 characters, which this MRZ does not support.")
+    else:
+        message = _("The document number {number} must be 1 to 9 of A to Z and 0 to 9.")
+    raise CannotWrite("number", format_lazy(message, number=number))
+
+
 def td3_lines(data: PassportData) -> tuple[str, str]:
-    """The two 44-character MRZ lines of a passport data page (Doc 9303 Part 4, 4.2.2)."""
+    """The two 44-character MRZ lines of a passport data page (Doc 9303 Part 4, 4.2.2).
+
+    CannotWrite, naming the field, for anything an MRZ cannot hold; a name is never shortened to nothing.
+    """
     document_code = _document_code(data.document_code)
-    issuing_state = _state_code(data.issuing_state, "issuing state")
+    issuing_state = _state_code(data.issuing_state, "issuing_state")
     nationality = _state_code(data.nationality, "nationality")
-    if not NUMBER.fullmatch(data.number):
-        if re.fullmatch(r"[A-Z0-9]+", data.number):
-            raise ValueError(f"document number {data.number!r}: numbers longer than 9 characters are not supported")
-        raise ValueError(f"document number {data.number!r} must be 1 to 9 of A-Z and 0-9")
+    number = _number_field(data.number)
     if data.sex not in SEX_CODES:
-        raise ValueError(f"sex {data.sex!r} must be F, M or X")
+        raise CannotWrite("sex", format_lazy(_("The sex {sex} must be F, M or X."), sex=data.sex))
     if not EXPIRY_CENTURY <= data.expiry_date.year < EXPIRY_CENTURY + 100:
-        raise ValueError(f"date of expiry {data.expiry_date} is outside {EXPIRY_CENTURY}-{EXPIRY_CENTURY + 99}")
+        raise CannotWrite("expiry_date", format_lazy(
+            _("The date of expiry {date} is outside the years {first} to {last} that an MRZ can write."),
+            date=data.expiry_date, first=EXPIRY_CENTURY, last=EXPIRY_CENTURY + 99,
+        ))  # fmt: skip
 
     line1 = document_code + issuing_state + name_field(data.surname, data.given_names)
-    number = data.number.ljust(NUMBER_LENGTH, FILLER)
     birth = _birth_date_field(*data.birth_parts)
     expiry = _date_field(data.expiry_date)
     optional = _optional_data_field(data.optional_data)
@@ -357,13 +440,46 @@ def _check_digit_errors(checks: list[tuple[str, str, str | None]]) -> list[MrzEr
 
 
 def _read_names(name: str) -> tuple[str, str, list[MrzError]]:
-    primary, _separator, secondary = name.rstrip(FILLER).partition(FILLER * 2)
-    errors = []
-    if not re.fullmatch(r"[A-Z]+(<[A-Z]+)*", primary) or not re.fullmatch(r"[A-Z<]*", secondary):
-        errors.append(MrzError("name", _("The name must start with the surname and hold only letters and <.")))
-    surname = " ".join(part for part in primary.split(FILLER) if part)
-    given_names = " ".join(part for part in secondary.split(FILLER) if part)
-    return surname, given_names, errors
+    found = NAME.match(name)
+    if found is None:
+        primary, _separator, secondary = name.rstrip(FILLER).partition(FILLER * 2)
+        shape = MrzError("name", _("The name must start with the surname and hold only letters and <."))
+        return _spaced(primary), _spaced(secondary), [shape]
+    primary, secondary = found["primary"], found["secondary"] or ""
+    rest = name[found.end() :]
+    if not rest:
+        return _spaced(primary), _spaced(secondary), []
+    if rest[0] in LETTERS:
+        # Part 3, 4.6 and Part 4, 4.2.2.1: after the name only fillers; a letter there is another name
+        # component no reader would take for one, or something written over the filler.
+        message = format_lazy(
+            _("The name has letters after the fillers that end it, from position {position} of line 1."),
+            position=NAME_START + found.end(),
+        )
+    else:
+        message = _("The name must start with the surname and hold only letters and <.")
+    return _spaced(primary), _spaced(secondary), [MrzError("name", message)]
+
+
+def _spaced(identifier: str) -> str:
+    return " ".join(part for part in identifier.split(FILLER) if part)
+
+
+def _code_errors(field: str, code: str) -> list[MrzError]:
+    """Whether `code` as read is one a state or organisation uses (Part 3, section 5)."""
+    if not STATE_CODE.fullmatch(code):
+        message = READ_CODE_MESSAGES[field]
+    elif countries.is_mrz_code(code, reading=True):
+        return []
+    else:
+        message = STATE_CODE_MESSAGES[field]["unknown"]
+    return [MrzError(field, format_lazy(message, code=code))]
+
+
+READ_CODE_MESSAGES = {
+    "issuing_state": _("The issuing state {code} is not a three-letter country code."),
+    "nationality": _("The nationality {code} is not a three-letter country code."),
+}
 
 
 def parse_td3(text: str, *, today: date | None = None) -> ParsedMrz:
@@ -409,14 +525,8 @@ def parse_td3(text: str, *, today: date | None = None) -> ParsedMrz:
         errors.append(MrzError("document_code", format_lazy(
             _("The document code is {code}; a passport's is P followed by a letter or <."), code=document_code,
         )))  # fmt: skip
-    if not STATE_CODE.fullmatch(issuing_state):
-        errors.append(MrzError("issuing_state", format_lazy(
-            _("The issuing state {code} is not a three-letter country code."), code=issuing_state,
-        )))  # fmt: skip
-    if not STATE_CODE.fullmatch(nationality):
-        errors.append(MrzError("nationality", format_lazy(
-            _("The nationality {code} is not a three-letter country code."), code=nationality,
-        )))  # fmt: skip
+    errors += _code_errors("issuing_state", issuing_state)
+    errors += _code_errors("nationality", nationality)
     surname, given_names, name_errors = _read_names(name)
     errors += name_errors
 

@@ -98,6 +98,9 @@ PASSPORT = register(CaseType(
     statuses=Status,
     initial_status=S.SUBMITTED,
     sla={S.SUBMITTED: 2, S.UNDER_REVIEW: 5, S.APPROVED: 3, S.IN_PRODUCTION: 5, S.DISPATCHED: 10},
+    # Waiting for the applicant to come: the hourly lapse task closes it after six months.
+    untimed=frozenset({S.READY}),
+    page="passports:application_detail",
     transitions=(
         Transition("start_review", (S.SUBMITTED,), S.UNDER_REVIEW, roles=INTAKE | DECIDES, office_kinds=ANYWHERE,
                    label=_("Start the review")),

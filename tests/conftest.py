@@ -2,7 +2,7 @@
 
 Offices: HQ (Tokyo), NYC and LON missions, OSA prefectural office.
 People: nyc_clerk, nyc_officer, nyc_supervisor, london_clerk (the outsider for NYC),
-hq_officer, hq_admin, auditor; osaka_client is the prefectural office's API system.
+osaka_clerk, hq_officer, hq_supervisor, hq_admin, auditor; osaka_client is the prefectural office's API system.
 `signed_in(user)` gives a Django test client past the password and second factor.
 """
 
@@ -45,6 +45,16 @@ def _tasks_run_in_process():
 def _protected_files_in_a_temporary_folder(settings, tmp_path):
     """Photos and exports a test writes go to its own folder, not var/protected."""
     settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
+
+
+@pytest.fixture(autouse=True)
+def _office_codes_forgotten():
+    """The API's per-process office-code map assumes ids are never reused; a rolled-back test database reuses them."""
+    from consular.workflow.api import _OFFICE_CODES
+
+    _OFFICE_CODES.clear()
+    yield
+    _OFFICE_CODES.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -112,8 +122,18 @@ def london_supervisor(london):
 
 
 @pytest.fixture
+def osaka_clerk(osaka):
+    return _staff("osaka_clerk", osaka, Role.CLERK)
+
+
+@pytest.fixture
 def hq_officer(hq):
     return _staff("hq_officer", hq, Role.HQ_OFFICER)
+
+
+@pytest.fixture
+def hq_supervisor(hq):
+    return _staff("hq_supervisor", hq, Role.SUPERVISOR)
 
 
 @pytest.fixture

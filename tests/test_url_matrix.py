@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from consular.identity.models import DuplicateReview
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
@@ -106,6 +107,7 @@ EXPECTED = [
     # Registering a passkey needs a fresh re-authentication, checked before the method.
     row("passkey_registration_begin", **PASSKEY_REGISTRATION),
     row("passkey_registration_complete", **PASSKEY_REGISTRATION),
+    row("passkey_authentication_begin", **{**ONLY_POST, "password_only": 405}),
     row("passkey_authentication_complete", **{**ONLY_POST, "password_only": 405}),
     row("otp_webauthn:credential-registration-begin", **PASSKEY_REGISTRATION),
     row("otp_webauthn:credential-registration-complete", **PASSKEY_REGISTRATION),
@@ -126,6 +128,9 @@ EXPECTED = [
                                                    "london_clerk": 200}),
     row("identity:person_search", **SIGNED_IN_200),
     row("identity:person_create", **{**SIGNED_IN_200, "auditor": 403}),
+    # HQ's duplicate-review queue: the offices that raised a review never see it (404), HQ and auditors do.
+    row("identity:review_list", **{**HQ_PRODUCTION, "hq_admin": 200}),
+    row("identity:review_detail", "review", **{**HQ_PRODUCTION, "hq_admin": 200}),
     row("identity:person_detail", "nyc_person", **NYC_ONLY),
     row("identity:person_detail", "london_person", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                       "london_clerk": 200}),
@@ -141,8 +146,9 @@ EXPECTED = [
     row("identity:person_merge", "london_person", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                      "london_clerk": 403, "hq_officer": 403, "hq_admin": 403,
                                                      "auditor": 403}),
-    # A bare GET has no query: a 400 problem for everyone who may search.
-    row("api_person_list", anonymous=401, password_only=401, **{m: 400 for m in CAST[2:]}),
+    # No GET on persons: a search by name would put personal data in the URL. It is POSTed to persons/search/.
+    row("api_person_list", anonymous=401, password_only=401, **{m: 405 for m in CAST[2:]}),
+    row("api_person_search", anonymous=401, password_only=401, **{m: 405 for m in CAST[2:]}),
     row("api_person_detail", "nyc_person", **API_NYC_ONLY),
     row("api_person_detail", "london_person", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                  "london_clerk": 200}),
@@ -153,11 +159,14 @@ EXPECTED = [
     row("workflow:my_cases", **SIGNED_IN_200),
     row("workflow:overdue_cases", **SIGNED_IN_200),
     row("workflow:referred_cases", **SIGNED_IN_200),
+    row("workflow:answered_cases", **SIGNED_IN_200),
     row("workflow:operations", **SIGNED_IN_200),
     row("workflow:enquiry_create", **{**SIGNED_IN_200, "auditor": 403}),
     row("workflow:case_detail", "nyc_case", **NYC_ONLY),
     row("workflow:case_detail", "london_case", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                   "london_clerk": 200}),
+    # A passport opens on its application page: the generic page redirects there, after the same 404 rule.
+    row("workflow:case_detail", "nyc_passport", **{**NYC_ONLY, **{m: 302 for m in CAST[2:8] if m != "london_clerk"}}),
     row("api_case_list", **API_READ),
     row("api_case_detail", "nyc_case", **API_NYC_ONLY),
     row("api_case_detail", "london_case", **{**API_NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
@@ -249,6 +258,9 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client):
         "london_passport": {"reference": london_passport.case.reference},
         "hq_batch": {"reference": batch.reference},
         "nyc_person": {"pk": PersonFactory(created_by_office=nyc).pk},
+        "review": {"pk": DuplicateReview.unscoped.create(
+            person=PersonFactory(created_by_office=london), candidate=PersonFactory(created_by_office=nyc), score=92,
+            raised_by_office=london, raised_by="london_clerk").pk},
         "london_person": {"pk": PersonFactory(created_by_office=london).pk},
         "nyc_case": {"reference": nyc_case.reference},
         "london_case": {"reference": london_case.reference},
@@ -298,4 +310,8 @@ def test_url_outcome_for_every_cast_member(entry: Row, cast_clients, objects):
             failures.append(f"{member}: expected {expected}, got {actual} {location}")
         if url.startswith("/api/") and actual >= 400:
             assert response["Content-Type"].startswith("application/problem+json"), (member, url)
+        # Any of these may carry personal data (or a redirect to it): never kept by a proxy or the browser.
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        if not {"no-store", "private"} <= directives:
+            failures.append(f"{member}: Cache-Control is {response.get('Cache-Control')!r}, not no-store, private")
     assert not failures, f"{url}: " + "; ".join(failures)

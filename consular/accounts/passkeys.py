@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from django_otp_webauthn.exceptions import OTPWebAuthnApiError
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
+    BeginCredentialAuthenticationView,
     BeginCredentialRegistrationView,
     CompleteCredentialAuthenticationView,
     CompleteCredentialRegistrationView,
 )
+from rest_framework.exceptions import APIException
 
 from consular.accounts.views import recently_reauthenticated
+from consular.api.parsers import load_json
 from consular.audit.actions import Action, record
 from consular.offices.scoping import request_actor
 
@@ -27,14 +30,42 @@ class ReauthenticationRequired(OTPWebAuthnApiError):
     default_code = "reauthentication_required"
 
 
-class BeginPasskeyRegistration(BeginCredentialRegistrationView):
+class BadBody(OTPWebAuthnApiError):
+    status_code = 400
+    default_code = "malformed_request"
+
+
+class BoundedJSONBody:
+    """The library parses bodies with a bare json.loads: 1,500 nested `[` were a RecursionError (a 500).
+
+    These bodies are small browser messages; the API's limits (consular.api.parsers) apply to them too.
+    """
+
+    def _parse_request_data(self, request):
+        if request.content_type.split(";", 1)[0] != "application/json":
+            return super()._parse_request_data(request)
+        if not request.body:
+            return {}
+        try:
+            return load_json(request.body)
+        except APIException as refused:
+            error = BadBody(str(refused.detail), refused.get_codes() if isinstance(refused.get_codes(), str) else None)
+            error.status_code = refused.status_code
+            raise error from refused
+
+
+class BeginPasskeySignIn(BoundedJSONBody, BeginCredentialAuthenticationView):
+    pass
+
+
+class BeginPasskeyRegistration(BoundedJSONBody, BeginCredentialRegistrationView):
     def check_can_register(self) -> None:
         super().check_can_register()
         if not recently_reauthenticated(self.request):
             raise ReauthenticationRequired()
 
 
-class CompletePasskeyRegistration(CompleteCredentialRegistrationView):
+class CompletePasskeyRegistration(BoundedJSONBody, CompleteCredentialRegistrationView):
     def check_can_register(self) -> None:
         super().check_can_register()
         if not recently_reauthenticated(self.request):
@@ -49,7 +80,7 @@ class CompletePasskeyRegistration(CompleteCredentialRegistrationView):
         return response
 
 
-class CompletePasskeySignIn(CompleteCredentialAuthenticationView):
+class CompletePasskeySignIn(BoundedJSONBody, CompleteCredentialAuthenticationView):
     def complete_auth(self, device) -> None:
         super().complete_auth(device)
         self.request.session.cycle_key()

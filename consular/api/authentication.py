@@ -1,6 +1,5 @@
 """Who is calling the API: an office's system with a bearer token, or a signed-in staff member."""
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
@@ -10,22 +9,13 @@ from consular.offices.scoping import ACTOR_ATTRIBUTE, Actor
 
 
 def active_client(token_hash: str) -> ApiClient | None:
-    """The unrevoked client with this token, from the cache for up to a minute.
+    """The unrevoked client with this token: read from the database on every request.
 
-    Every request of every office system authenticates, so the lookup is cached;
-    `revoke_api_client` deletes the entry when it commits, so revocation is immediate
-    wherever the cache is shared (Redis in production, the one web process of the
-    embedded default). Unknown tokens are never cached.
+    No cache, on purpose: a revocation (the admin, `manage.py revoke_api_client`, another web
+    worker) must refuse the very next request, and a per-process cache cannot be told by
+    another process. The lookup is one unique-index read, a fraction of a millisecond.
     """
-    key = ApiClient.cache_key(token_hash)
-    client = cache.get(key)
-    if client is None:
-        client = (
-            ApiClient.unscoped.select_related("office").filter(token_hash=token_hash, revoked_at__isnull=True).first()
-        )
-        if client is not None:
-            cache.set(key, client, timeout=ApiClient.CACHE_SECONDS)
-    return client
+    return ApiClient.unscoped.select_related("office").filter(token_hash=token_hash, revoked_at__isnull=True).first()
 
 
 class ApiClientTokenAuthentication(BaseAuthentication):

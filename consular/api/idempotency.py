@@ -8,6 +8,7 @@ The same key with a different request body is a 422.
 
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -17,7 +18,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from consular.api.models import IdempotencyRecord
-from consular.api.problems import Conflict, UnprocessableRequest
+from consular.api.parsers import body_limit
+from consular.api.problems import Conflict, PayloadTooLarge, UnprocessableRequest
+from consular.audit.actions import reads_survive_rollback
 from consular.offices.scoping import request_actor
 
 HEADER = "Idempotency-Key"
@@ -25,9 +28,16 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 STORED_HEADERS = ("Location", "ETag")
 
 
+# As the schema publishes it (consular.api.schema.IDEMPOTENCY_KEY): 1 to 200 visible ASCII characters.
+KEY = re.compile(r"[!-~]{1,200}")
+
+
 class MissingIdempotencyKey(UnprocessableRequest):
     status_code = 400
-    default_detail = "POST requests need an Idempotency-Key header (a unique value per intended change, e.g. a UUID)."
+    default_detail = (
+        "POST requests need an Idempotency-Key header: a unique value per intended change (e.g. a UUID), "
+        "1 to 200 visible ASCII characters."
+    )
     default_code = "idempotency_key_missing"
 
 
@@ -51,12 +61,18 @@ def idempotent(post):
 
     @wraps(post)
     def wrapper(view, request, *args, **kwargs):
-        key = request.headers.get(HEADER, "").strip()
-        if not key or len(key) > 200:
+        # Servers drop the spaces around a header value (RFC 9110 §5.5); the test client does not.
+        key = request.headers.get(HEADER, "").strip(" \t")
+        if not KEY.fullmatch(key):
             raise MissingIdempotencyKey()
+        # The fingerprint reads the whole body: refuse one past the view's limit before reading it.
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and int(declared) > body_limit(view):
+            raise PayloadTooLarge(f"The request body is larger than this endpoint accepts ({body_limit(view)} bytes).")
         fingerprint = _fingerprint(request)
         principal = _principal(request)
-        with transaction.atomic():
+        # A 4xx answer rolls everything back, but what the request read stays read: keep its audit entries.
+        with reads_survive_rollback(), transaction.atomic():
             try:
                 with transaction.atomic():
                     record = IdempotencyRecord.objects.create(

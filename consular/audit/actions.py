@@ -1,10 +1,15 @@
 """Writing the audit log: the only way entries are made."""
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from consular.accounts.addresses import client_ip
 from consular.audit.models import AuditEntry
@@ -43,7 +48,60 @@ def record(
         with translation.override("en"):
             entry.object_repr = object_repr or str(target)[:300]
     entry.save()
+    kept = _reads_to_keep.get()
+    if kept is not None and action == Action.READ:
+        kept.append(entry)
     return entry
+
+
+# Reads recorded while a request runs inside a transaction that may roll back (an API POST whose
+# answer is a 4xx undoes its writes, idempotency record included), collected to be written again.
+_reads_to_keep: ContextVar[list[AuditEntry] | None] = ContextVar("reads_to_keep", default=None)
+
+
+@contextmanager
+def reads_survive_rollback() -> Iterator[None]:
+    """Around a transaction that may be rolled back: the READ entries it recorded are kept anyway.
+
+    A read happened even when the request's writes are undone (a duplicate check answered 409,
+    a probe refused), and the audit log must say so. Entries of writes are not kept: those
+    writes never happened. Re-written entries carry the time they are re-written, a moment later.
+    """
+    token = _reads_to_keep.set([])
+    try:
+        yield
+    finally:
+        entries = _reads_to_keep.get() or []
+        _reads_to_keep.reset(token)
+        present = set(AuditEntry.unscoped.filter(pk__in=[e.pk for e in entries]).values_list("pk", flat=True))
+        for entry in entries:
+            if entry.pk not in present:
+                entry.pk = None
+                entry.save()
+
+
+def probe_fingerprint(*parts: object) -> str:
+    """A short hash of what a probe asked, so repeats of one question can be told apart from new guesses."""
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:16]
+
+
+def record_probe(*, by: Actor, kind: str, fingerprint: str, request: HttpRequest | None = None,
+                 changes: dict[str, Any] | None = None) -> AuditEntry:
+    """An audited read that counts towards `recent_probes` (a lookup that missed, a near-miss duplicate check)."""
+    return record(by=by, action=Action.READ, request=request, object_repr=kind,
+                  changes={**(changes or {}), "probe": fingerprint})
+
+
+def recent_probes(*, by: Actor, kind: str, within: timedelta = timedelta(hours=1), distinct: bool = False) -> int:
+    """How many `kind` probes this principal made in the last `within` (distinct questions only, if asked).
+
+    Counted from the audit log itself, so the limit holds across every web process and worker
+    and cannot be reset by clearing a cache.
+    """
+    entries = AuditEntry.unscoped.filter(username=by.name, object_repr=kind, at__gte=timezone.now() - within)
+    if not distinct:
+        return entries.count()
+    return len(set(entries.values_list("changes__probe", flat=True)))
 
 
 def record_listing(*, by: Actor, request: HttpRequest, what: str, person_ids) -> None:

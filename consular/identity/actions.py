@@ -2,18 +2,31 @@
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consular.audit.actions import Action, changes_between, record
-from consular.identity.models import DUPLICATE_DOCUMENT, IdentityDocument, Person, PersonAccess, PersonNameKey, Sex
-from consular.identity.names import blocking_keys
+from consular import text
+from consular.audit.actions import Action, changes_between, probe_fingerprint, recent_probes, record, record_probe
+from consular.identity.models import (
+    DUPLICATE_DOCUMENT,
+    DuplicateReview,
+    IdentityDocument,
+    Person,
+    PersonAccess,
+    PersonNameKey,
+    Sex,
+    normalised_latin_name,
+)
+from consular.identity.names import PartialDate, blocking_keys
+from consular.identity.search import Duplicate, DuplicateCheck, likely_duplicates
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
@@ -49,6 +62,7 @@ TEXT_FIELDS = (
     "email",
     "honseki_prefecture",
 )
+MULTILINE_FIELDS = ("address_abroad", "address_home")
 
 
 def _ensure_may_write(actor: Actor, person: Person | None = None) -> None:
@@ -78,22 +92,26 @@ def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     values = dict(fields)
     for name in LATIN_NAME_FIELDS:
         if name in values:
-            # ICAO 9303 prints names in capitals; runs of spaces are a typing accident.
-            values[name] = " ".join((values[name] or "").split()).upper()
+            values[name] = normalised_latin_name(values[name])
     for name in READING_FIELDS:
         if name in values:
             # NFKC turns half-width katakana (ｵｵﾉ) into full-width (オオノ); readings carry no kanji it could change.
-            values[name] = " ".join(unicodedata.normalize("NFKC", values[name] or "").split())
+            values[name] = _single_spaced(unicodedata.normalize("NFKC", values[name] or ""))
     for name in TEXT_FIELDS:
         if name in values:
-            # Native names are only trimmed: NFKC would swap variant kanji (e.g. 﨑) that people rightly insist on.
-            values[name] = (values[name] or "").strip()
+            # Native names get NFC, not NFKC, which would swap variant kanji (e.g. 﨑) that people rightly
+            # insist on; `text.clean` also keeps the compatibility ideographs NFC would replace.
+            values[name] = text.clean(values[name], multiline=name in MULTILINE_FIELDS)
     if isinstance(values.get("nationalities"), list | tuple):
         codes = [str(code).strip().upper() for code in values["nationalities"]]
         values["nationalities"] = list(dict.fromkeys(codes))
     if "phone" in values:
         values["phone"] = normalised_phone(values["phone"])
     return values
+
+
+def _single_spaced(value: str) -> str:
+    return " ".join(part for part in value.split(" ") if part)
 
 
 def _for_audit(values: dict[str, Any]) -> dict[str, Any]:
@@ -407,3 +425,173 @@ def merge_persons(*, keep: Person, merge: Person, by: Actor, expected_versions: 
         changes=changes_between({}, {"merged_from": merge.pk, **moved}),
     )
     return keep
+
+
+# ---------------------------------------------------------------------------------------
+# The duplicate check and HQ's duplicate reviews
+# ---------------------------------------------------------------------------------------
+
+# A check that matched someone the caller may not read is a "near miss": a clerk recording a
+# citizen known elsewhere meets a few a day; a dozen distinct ones in an hour is someone probing.
+NEAR_MISSES_PER_HOUR = 10
+DUPLICATE_CHECK = "duplicate check"
+NEAR_MISS = "duplicate check: matched a record of another office"
+
+
+class TooManyProbes(Exception):
+    """The caller made too many checks that matched records they may not read: checking is stopped for the hour."""
+
+    message = _(
+        "Too many new persons this hour matched records of other offices. Checking is paused for an hour; "
+        "ask HQ if you need to record more persons now."
+    )
+
+
+def check_for_duplicates(
+    *,
+    by: Actor,
+    family_name: str,
+    given_names: str = "",
+    family_name_reading: str = "",
+    given_names_reading: str = "",
+    date_of_birth: PartialDate | None = None,
+    nationality: str = "",
+    request: HttpRequest | None = None,
+) -> DuplicateCheck:
+    """`search.likely_duplicates`, audited as a read and rate-limited; TooManyProbes once probing is stopped.
+
+    The audit entry names every candidate, readable or not (auditors read everything). A check
+    that met records the caller may not read counts as a near miss, once per distinct question,
+    and after NEAR_MISSES_PER_HOUR of them in an hour every check is refused, whatever it would
+    find, so the refusal itself tells nothing.
+    """
+    question = (family_name, given_names, family_name_reading, given_names_reading, date_of_birth, nationality)
+    asked = {"query": f"{family_name} {given_names}".strip(), "date_of_birth": str(date_of_birth or "")}
+    if recent_probes(by=by, kind=NEAR_MISS, distinct=True) >= NEAR_MISSES_PER_HOUR:
+        record(by=by, action=Action.READ, request=request, object_repr=f"{DUPLICATE_CHECK}: refused", changes=asked)
+        raise TooManyProbes(TooManyProbes.message)
+    check = likely_duplicates(
+        actor=by, family_name=family_name, given_names=given_names, family_name_reading=family_name_reading,
+        given_names_reading=given_names_reading, date_of_birth=date_of_birth, nationality=nationality,
+    )
+    found = {
+        **asked,
+        "persons": " ".join(str(duplicate.person.pk) for duplicate in check.visible),
+        "hidden": " ".join(str(pk) for pk, _score in check.hidden),
+    }
+    if check.hidden:
+        record_probe(by=by, kind=NEAR_MISS, fingerprint=probe_fingerprint(*question), request=request, changes=found)
+    else:
+        record(by=by, action=Action.READ, request=request, object_repr=DUPLICATE_CHECK, changes=found)
+    return check
+
+
+@transaction.atomic
+def queue_duplicate_reviews(person: Person, hidden: list[tuple[int, float]], *, by: Actor) -> list[DuplicateReview]:
+    """Ask HQ whether `person`, just recorded, is one of the `hidden` candidates (DuplicateCheck.hidden)."""
+    if not hidden:
+        return []
+    reviews = DuplicateReview.unscoped.bulk_create(
+        [
+            DuplicateReview(person=person, candidate_id=pk, score=score, raised_by_office=by.office, raised_by=by.name)
+            for pk, score in hidden
+            if pk != person.pk
+        ],
+        ignore_conflicts=True,
+    )
+    record(by=by, action=Action.CREATE, target=person, object_repr=f"duplicate review of {person}"[:300],
+           changes={"duplicate_review": [None, " ".join(str(pk) for pk, _score in hidden)]})
+    return reviews
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What `record_new_person` did: the new person, or the readable duplicates waiting for the caller's decision."""
+
+    person: Person | None
+    duplicates: list[Duplicate]
+    review_pending: bool = False
+
+
+def record_new_person(
+    *, by: Actor, fields: dict[str, Any], confirm_new: bool, request: HttpRequest | None = None
+) -> Recorded:
+    """Record a person after the duplicate check, as every page and API that records a person does.
+
+    Readable likely duplicates come back first (person None) unless the caller confirms a new
+    record; possible duplicates the caller may not read are queued for HQ's review in the same
+    transaction as the new record. `fields` are `create_person`'s; ValidationError saves
+    nothing; TooManyProbes when the caller's checks are paused.
+    """
+    # The record must be valid first: a name with a look-alike letter or a hidden control character is
+    # refused before it is compared with anyone (and before it lands in the audit entry of the check).
+    _ensure_may_write(by)
+    values = _normalised(fields)
+    Person(**values, created_by_office=by.office).full_clean()
+    check = check_for_duplicates(
+        by=by,
+        family_name=values["family_name"],
+        given_names=values.get("given_names", ""),
+        family_name_reading=values.get("family_name_reading", ""),
+        given_names_reading=values.get("given_names_reading", ""),
+        date_of_birth=PartialDate(values["birth_year"], values.get("birth_month"), values.get("birth_day")),
+        nationality=str((values.get("nationalities") or [""])[0]),
+        request=request,
+    )
+    if check.visible and not confirm_new:
+        return Recorded(None, check.visible)
+    with transaction.atomic():
+        person = create_person(by=by, **fields)
+        queue_duplicate_reviews(person, check.hidden, by=by)
+    return Recorded(person, check.visible, review_pending=bool(check.hidden))
+
+
+def has_pending_review(person: Person) -> bool:
+    """What the raising office may know: that HQ still has to look at this record (never with whom)."""
+    return DuplicateReview.unscoped.pending().filter(person=person).exists()
+
+
+class ReviewRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def decide_duplicate_review(
+    review: DuplicateReview, *, same_person: bool, note: str, by: Actor, expected_version: int,
+    expected_person_versions: tuple[int, int] | None = None,
+) -> DuplicateReview:
+    """HQ's decision on one review: the same person (the new record is merged into the existing one) or distinct.
+
+    StaleVersion when the review (or, for a merge, either record) changed since the reviewer
+    read it. Only HQ decides; merging follows `merge_persons`' rules (supervisors only).
+    """
+    _ensure_may_write(by)
+    if not by.sees_all_offices:
+        raise PermissionDenied("Duplicate reviews are decided at HQ.")
+    stored = DuplicateReview.unscoped.select_for_update().select_related("person", "candidate").get(pk=review.pk)
+    if stored.version != expected_version:
+        raise StaleVersion(stored.version)
+    if stored.status != DuplicateReview.Status.PENDING:
+        raise ReviewRefused(_("This review has already been decided."))
+    if not note.strip() and not same_person:
+        raise ReviewRefused(_("Say why these are different persons."))
+    status = DuplicateReview.Status.SAME_PERSON if same_person else DuplicateReview.Status.DISTINCT
+    if same_person:
+        if expected_person_versions is None:
+            raise ReviewRefused(_("Confirm both records as you saw them."))
+        candidate_version, person_version = expected_person_versions
+        merge_persons(keep=stored.candidate, merge=stored.person, by=by,
+                      expected_versions=(candidate_version, person_version))
+        # The merged record's other open questions are now the kept record's.
+        (
+            DuplicateReview.unscoped.pending().filter(person=stored.person).exclude(pk=stored.pk)
+            .exclude(candidate=stored.candidate).update(person=stored.candidate)
+        )
+    update_if_current(review, expected_version, status=status, note=note.strip(), decided_by=by.name,
+                      decided_at=timezone.now())
+    before = {"status": DuplicateReview.Status.PENDING}
+    record(by=by, action=Action.UPDATE, target=review,
+           changes=changes_between(before, {"status": status, "note": note.strip()}))
+    return review

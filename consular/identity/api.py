@@ -1,24 +1,25 @@
-"""Persons over REST: ranked search, one person, creation that checks for duplicates first, their documents."""
+"""Persons over REST: ranked search (POSTed: names and dates of birth never go in a URL), one person,
+creation that checks for duplicates first, and their identity documents."""
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consular.api.conditional import etag_for
+from consular.api.fields import Boolean, Choice, Integer, Text
 from consular.api.idempotency import idempotent
-from consular.api.problems import PROBLEM_CONTENT_TYPE, Conflict, problem
+from consular.api.problems import PROBLEM_CONTENT_TYPE, Conflict, Unprocessable, problem
+from consular.api.schema import DUPLICATES_PROBLEM, IF_NONE_MATCH
 from consular.audit.actions import Action, record
 from consular.identity import actions
 from consular.identity.forms import clean_date_of_birth, clean_nationality
 from consular.identity.models import IdentityDocument, Person, Sex
 from consular.identity.names import PartialDate
-from consular.identity.search import Duplicate, Result, likely_duplicates, search_persons
+from consular.identity.search import Duplicate, Result, search_persons
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.scoping import acting_actor
 
@@ -53,9 +54,7 @@ def result_data(result: Result) -> dict:
 
 
 def duplicate_data(duplicate: Duplicate) -> dict:
-    """A person the caller may not read shows only the score and office: never a name or id."""
-    if duplicate.person is None:
-        return {"score": duplicate.score, "office": duplicate.office_code, "person": None, "reasons": []}
+    """A likely duplicate the caller may read. Those it may not read are never listed (HQ reviews them)."""
     return {
         "score": duplicate.score,
         "office": duplicate.office_code,
@@ -64,43 +63,53 @@ def duplicate_data(duplicate: Duplicate) -> dict:
     }
 
 
-class SearchParameters(serializers.Serializer):
-    q = serializers.CharField(max_length=200, help_text="Family name first: `YAMADA HANAKO`, `YAMADA, HANAKO`, kana.")
-    date_of_birth = serializers.CharField(
-        max_length=10, required=False, allow_blank=True, help_text="YYYY-MM-DD, YYYY-MM or YYYY."
+class SearchRequest(serializers.Serializer):
+    q = Text(max_length=200, help_text="Family name first: `YAMADA HANAKO`, `YAMADA, HANAKO`, kana.")
+    date_of_birth = Text(
+        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z", max_length=10, required=False, allow_blank=True, default="",
+        help_text="YYYY-MM-DD, YYYY-MM or YYYY. A date that does not exist is a 422.",
     )
-    nationality = serializers.CharField(
-        max_length=3, required=False, allow_blank=True, help_text="ISO 3166-1 alpha-3, e.g. JPN."
+    nationality = Text(
+        pattern=r"^[A-Za-z]{3}\Z", max_length=3, required=False, allow_blank=True, default="",
+        help_text="ISO 3166-1 alpha-3, e.g. JPN. A code no state has is a 422.",
     )
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_RESULTS, required=False, default=20)
+    limit = Integer(min_value=1, max_value=MAX_RESULTS, required=False, default=20)
 
-    def validate_date_of_birth(self, value: str) -> PartialDate | None:
-        try:
-            return clean_date_of_birth(value)
-        except ModelValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
 
-    def validate_nationality(self, value: str) -> str:
-        try:
-            return clean_nationality(value)
-        except ModelValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
+def search_terms(data: dict) -> tuple[PartialDate | None, str]:
+    """The date of birth and nationality a well-formed search names; a 422 when either names nothing real."""
+    errors: dict[str, list[str]] = {}
+    date_of_birth, nationality = None, ""
+    try:
+        date_of_birth = clean_date_of_birth(data.get("date_of_birth", ""))
+    except ModelValidationError as error:
+        errors["date_of_birth"] = error.messages
+    try:
+        nationality = clean_nationality(data.get("nationality", ""))
+    except ModelValidationError as error:
+        errors["nationality"] = error.messages
+    if errors:
+        raise Unprocessable(errors)
+    return date_of_birth, nationality
 
 
 class NewPerson(serializers.Serializer):
-    family_name = serializers.CharField(max_length=100)
-    given_names = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    family_name_native = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    given_names_native = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    family_name_reading = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    given_names_reading = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    sex = serializers.ChoiceField(choices=Sex.choices)
-    birth_year = serializers.IntegerField(min_value=1850, max_value=2200)
-    birth_month = serializers.IntegerField(min_value=1, max_value=12, required=False, allow_null=True, default=None)
-    birth_day = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True, default=None)
-    nationalities = serializers.ListField(child=serializers.CharField(max_length=3), min_length=1)
-    place_of_birth = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    confirm_new = serializers.BooleanField(
+    family_name = Text(max_length=100)
+    given_names = Text(max_length=100, required=False, allow_blank=True, default="")
+    family_name_native = Text(max_length=100, required=False, allow_blank=True, default="")
+    given_names_native = Text(max_length=100, required=False, allow_blank=True, default="")
+    family_name_reading = Text(max_length=100, required=False, allow_blank=True, default="")
+    given_names_reading = Text(max_length=100, required=False, allow_blank=True, default="")
+    sex = Choice(choices=Sex.choices)
+    birth_year = Integer(min_value=1850, max_value=2200)
+    birth_month = Integer(min_value=1, max_value=12, required=False, allow_null=True, default=None)
+    birth_day = Integer(min_value=1, max_value=31, required=False, allow_null=True, default=None)
+    # A person holds a handful of nationalities; the model checks each is a real code (a 422 if not).
+    nationalities = serializers.ListField(
+        child=Text(pattern=r"^[A-Za-z]{3}\Z", max_length=3), min_length=1, max_length=10
+    )
+    place_of_birth = Text(max_length=200, required=False, allow_blank=True, default="")
+    confirm_new = Boolean(
         required=False,
         default=False,
         help_text="Create even though likely duplicates exist (after a 409 listed them).",
@@ -127,41 +136,60 @@ PERSON_SCHEMA = inline_serializer(
 )
 
 
-class PersonList(APIView):
+PERSON_CREATED_SCHEMA = inline_serializer(
+    "PersonCreated",
+    {
+        **PERSON_SCHEMA.fields,
+        "duplicate_review": serializers.ChoiceField(
+            choices=["pending"], allow_null=True,
+            help_text="`pending` when HQ will review a possible duplicate at an office you may not read.",
+        ),
+    },
+)
+
+
+PERSON_SEARCH = inline_serializer(
+    "PersonSearch",
+    {
+        "results": inline_serializer(
+            "PersonSearchResult",
+            {
+                "score": serializers.FloatField(),
+                "reasons": serializers.ListField(child=serializers.CharField()),
+                "person": PERSON_SCHEMA,
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class PersonSearch(APIView):
+    """The search is POSTed so that names and dates of birth stay out of URLs (and so out of access logs)."""
+
     @extend_schema(
         summary="Search persons, best match first",
         operation_id="persons_search",
         description=(
             "Ranked, not paginated: at most `limit` (≤ 50) persons your office may see, each with a score "
-            "out of 100 and the reasons for it."
+            "out of 100 and the reasons for it. A POST because the terms are personal data, which never go in "
+            "a URL; it is a read (audited as one) and changes nothing, so it takes no `Idempotency-Key`: "
+            "repeat it freely."
         ),
-        parameters=[SearchParameters],
-        responses=inline_serializer(
-            "PersonSearch",
-            {
-                "results": inline_serializer(
-                    "PersonSearchResult",
-                    {
-                        "score": serializers.FloatField(),
-                        "reasons": serializers.ListField(child=serializers.CharField()),
-                        "person": PERSON_SCHEMA,
-                    },
-                    many=True,
-                ),
-            },
-        ),
+        request=SearchRequest,
+        responses={
+            200: PERSON_SEARCH,
+            422: OpenApiResponse(description="`date_of_birth` is no real date, or `nationality` no state's code."),
+        },
     )
-    def get(self, request):
+    def post(self, request):
         actor = acting_actor(request)
-        parameters = SearchParameters(data=request.query_params)
+        parameters = SearchRequest(data=request.data)
         parameters.is_valid(raise_exception=True)
         data = parameters.validated_data
+        date_of_birth, nationality = search_terms(data)
         results = search_persons(
-            actor=actor,
-            q=data["q"],
-            date_of_birth=data.get("date_of_birth"),
-            nationality=data.get("nationality", ""),
-            limit=data["limit"],
+            actor=actor, q=data["q"], date_of_birth=date_of_birth, nationality=nationality, limit=data["limit"]
         )
         record(
             by=actor,
@@ -172,17 +200,38 @@ class PersonList(APIView):
         )
         return Response({"results": [result_data(result) for result in results]})
 
+
+class PersonList(APIView):
+    """Recording a person. There is no GET: a search by name in the query string would put personal data in URLs."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # No get(): the 405 (Allow: POST) points to the search, and the schema lists no GET here.
+        if request.method == "GET":
+            raise MethodNotAllowed(
+                "GET",
+                detail="Search persons with POST /api/v1/persons/search/: names and dates of birth never go in a URL.",
+            )
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     @extend_schema(
         summary="Record a new person",
         operation_id="persons_create",
         description=(
-            "If likely duplicates exist (at any office) the answer is 409 listing them; persons at offices "
-            "you cannot read show only a score and the office code. Send again with `confirm_new: true` to "
-            "create anyway."
+            "If likely duplicates your office may read exist, the answer is 409 listing them; send again with "
+            "`confirm_new: true` to create anyway. A possible duplicate at an office you may not read is never "
+            "shown: the person is created and HQ reviews the pair (`duplicate_review: \"pending\"`). Every check "
+            "is audited; after 10 checks in an hour that met other offices' records, checks are paused (429). "
+            "(There is no GET here: search with POST /api/v1/persons/search/, so that names and dates of birth "
+            "never go in a URL.)"
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=NewPerson,
-        responses={201: PERSON_SCHEMA, 409: OpenApiTypes.OBJECT},
+        responses={
+            201: PERSON_CREATED_SCHEMA,
+            409: OpenApiResponse(DUPLICATES_PROBLEM, description="Likely duplicates: use one, or send `confirm_new`."),
+            422: OpenApiResponse(description="A field the model refuses (`errors` names it), or a reused key."),
+            429: OpenApiResponse(description="Duplicate checks paused for the hour after too many near misses."),
+        },
     )
     @idempotent
     def post(self, request):
@@ -193,40 +242,40 @@ class PersonList(APIView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         confirm_new = fields.pop("confirm_new")
-        if not confirm_new:
-            conflict = duplicates_conflict(
-                fields, actor=actor,
+        recorded = record_new_person_or_refuse(fields, actor=actor, confirm_new=confirm_new, request=request)
+        if recorded.person is None:
+            return duplicates_conflict(
+                recorded.duplicates,
                 detail='Likely duplicates exist. Use one of them, or send again with "confirm_new": true.',
             )
-            if conflict is not None:
-                return conflict
-        try:
-            person = actions.create_person(by=actor, **fields)
-        except ModelValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+        person = recorded.person
         return Response(
-            person_data(person),
+            {**person_data(person), "duplicate_review": "pending" if recorded.review_pending else None},
             status=status.HTTP_201_CREATED,
             headers={"ETag": etag_for(person), "Location": request.build_absolute_uri(f"{person.pk}/")},
         )
 
 
-def duplicates_conflict(fields: dict, *, actor, detail: str) -> Response | None:
-    """A 409 problem listing the likely duplicates of a new person's `fields`; None when there are none.
+class ProbesPaused(Throttled):
+    default_detail = actions.TooManyProbes.message
+    default_code = "duplicate_checks_paused"
 
-    Every API that records a person (persons, passport applications) answers this way.
+
+def record_new_person_or_refuse(fields: dict, *, actor, confirm_new: bool, request) -> actions.Recorded:
+    """`identity.actions.record_new_person` for an API: what the rules refuse as a 422, paused checks as a 429.
+
+    Every API that records a person (persons, passport applications) goes through here.
     """
-    duplicates = likely_duplicates(
-        actor=actor,
-        family_name=fields["family_name"],
-        given_names=fields["given_names"],
-        family_name_reading=fields["family_name_reading"],
-        given_names_reading=fields["given_names_reading"],
-        date_of_birth=PartialDate(fields["birth_year"], fields["birth_month"], fields["birth_day"]),
-        nationality=str(fields["nationalities"][0]),
-    )
-    if not duplicates:
-        return None
+    try:
+        return actions.record_new_person(by=actor, fields=fields, confirm_new=confirm_new, request=request._request)
+    except actions.TooManyProbes as stopped:
+        raise ProbesPaused(wait=3600) from stopped
+    except ModelValidationError as error:
+        raise Unprocessable(error.message_dict) from error
+
+
+def duplicates_conflict(duplicates: list[Duplicate], *, detail: str) -> Response:
+    """The 409 problem listing likely duplicates the caller may read, as every API that records a person answers."""
     body = problem(409, detail, "likely_duplicates")
     body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
     return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
@@ -236,8 +285,8 @@ class PersonDetail(APIView):
     @extend_schema(
         summary="One person",
         operation_id="persons_retrieve",
-        parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses=PERSON_SCHEMA,
+        parameters=[IF_NONE_MATCH],
+        responses={200: PERSON_SCHEMA, 304: OpenApiResponse(description="Not modified (If-None-Match matched).")},
     )
     def get(self, request, pk):
         actor = acting_actor(request)
@@ -265,27 +314,25 @@ def document_data(document: IdentityDocument) -> dict:
 
 
 class NewDocument(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=IdentityDocument.Kind.choices)
-    number = serializers.CharField(max_length=40, help_text="As printed; spaces and hyphens are dropped.")
-    issuing_state = serializers.CharField(max_length=3, help_text="ISO 3166-1 alpha-3, e.g. JPN.")
+    kind = Choice(choices=IdentityDocument.Kind.choices)
+    number = Text(
+        max_length=40,
+        help_text="As printed; spaces and hyphens are dropped, and what remains must be letters A–Z and digits "
+        "(else a 422).",
+    )
+    issuing_state = Text(
+        pattern=r"^[A-Za-z]{3}\Z", max_length=3, help_text="ISO 3166-1 alpha-3, e.g. JPN. A code no state has is a 422."
+    )
     issued_on = serializers.DateField()
-    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
-    status = serializers.ChoiceField(
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Before `issued_on` is a 422."
+    )
+    status = Choice(
         # "pending" is the state of a passport this system produced and has not handed over yet.
         choices=[choice for choice in IdentityDocument.Status.choices if choice[0] != IdentityDocument.Status.PENDING],
+        required=False,
         default=IdentityDocument.Status.VALID,
     )
-
-    def validate_issuing_state(self, value: str) -> str:
-        try:
-            return clean_nationality(value)
-        except ModelValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
-
-    def validate(self, data: dict) -> dict:
-        if data.get("expires_on") and data["expires_on"] < data["issued_on"]:
-            raise serializers.ValidationError({"expires_on": [_("A document cannot expire before it is issued.")]})
-        return data
 
 
 DOCUMENT_SCHEMA = inline_serializer(
@@ -324,7 +371,7 @@ class PersonDocuments(APIView):
         description="Newest issue first. A person your office may not read is a 404.",
         responses={
             200: inline_serializer("IdentityDocumentList", {"results": DOCUMENT_SCHEMA.__class__(many=True)}),
-            404: OpenApiResponse(description="No such person at your office (problem+json)."),
+            404: OpenApiResponse(description="No such person at your office."),
         },
         examples=[OpenApiExample("One passport", response_only=True, value={"results": [DOCUMENT_EXAMPLE]})],
     )
@@ -342,18 +389,24 @@ class PersonDocuments(APIView):
         description=(
             "A document the person holds or held (an earlier passport, a foreign passport, an identity or "
             "residence card), as typed in from the paper. The number is kept as letters and digits; a state "
-            "issues a number once per kind of document (else 400, nothing saved). A person your office may "
-            "not read is a 404; a merged record is a 409 (add it to the record it was merged into)."
+            "issues a number once per kind of document: a number already on file, an unknown issuing state or "
+            "an expiry before the issue is a 422, nothing saved. A person your office may not read is a 404; "
+            "a merged record is a 409 (add it to the record it was merged into)."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=NewDocument,
         responses={
             201: DOCUMENT_SCHEMA,
-            400: OpenApiResponse(description="A field is missing or invalid; `errors` lists them (problem+json)."),
-            403: OpenApiResponse(description="Auditors read documents; they do not add them (problem+json)."),
-            404: OpenApiResponse(description="No such person at your office (problem+json)."),
-            409: OpenApiResponse(description="The person was merged into another record (problem+json)."),
-            422: OpenApiResponse(description="The Idempotency-Key was used for a different request (problem+json)."),
+            403: OpenApiResponse(description="Auditors read documents; they do not add them."),
+            404: OpenApiResponse(description="No such person at your office."),
+            409: OpenApiResponse(
+                description="The person was merged into another record, or a request with the same Idempotency-Key "
+                "is still running."
+            ),
+            422: OpenApiResponse(
+                description="A field the rules refuse (`errors` names it: a number already on file, a code no state "
+                "has, an expiry before the issue), or an Idempotency-Key already used for another request."
+            ),
         },
         examples=[
             OpenApiExample(
@@ -371,12 +424,12 @@ class PersonDocuments(APIView):
             OpenApiExample(
                 "A number already on file",
                 response_only=True,
-                status_codes=["400"],
+                status_codes=["422"],
                 value={
-                    "type": "https://consular.example/problems/validation-error",
-                    "title": "Bad Request",
-                    "status": 400,
-                    "detail": "The request has invalid fields.",
+                    "type": "https://consular.example/problems/unprocessable-content",
+                    "title": "Unprocessable Content",
+                    "status": 422,
+                    "detail": "The request is well-formed but cannot be processed.",
                     "errors": [
                         {
                             "field": "number",
@@ -401,9 +454,10 @@ class PersonDocuments(APIView):
         try:
             document = actions.add_document(person, by=actor, **body.validated_data)
         except ModelValidationError as error:
+            # The schema allowed the request: what the rules refuse is a 422, naming the field.
             errors = {
                 "non_field_errors" if name == "__all__" else name: messages
                 for name, messages in error.message_dict.items()
             }
-            raise serializers.ValidationError(errors) from error
+            raise Unprocessable(errors) from error
         return Response(document_data(document), status=status.HTTP_201_CREATED, headers={"ETag": etag_for(document)})

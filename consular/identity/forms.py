@@ -4,8 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consular.identity.actions import PERSON_FIELDS
-from consular.identity.models import IdentityDocument, Person, Prefecture, Sex
+from consular import text
+from consular.identity.actions import PERSON_FIELDS, normalised_phone
+from consular.identity.models import (
+    IdentityDocument,
+    Person,
+    Prefecture,
+    Sex,
+    normalised_latin_name,
+    validate_latin_name,
+    validate_phone,
+)
 from consular.identity.names import PartialDate
 from consular.offices.models import validate_alpha3
 
@@ -22,11 +31,21 @@ def clean_date_of_birth(text: str) -> PartialDate | None:
         ) from error
 
 
-def clean_nationality(text: str) -> str:
-    code = (text or "").strip().upper()
+def clean_nationality(value: str) -> str:
+    code = (value or "").strip().upper()
     if code:
         validate_alpha3(code)
     return code
+
+
+def validate_entered_latin_name(value: str) -> None:
+    """The model's rule on the name as it will be kept (full-width letters made plain), before any duplicate check."""
+    validate_latin_name(normalised_latin_name(value))
+
+
+def validate_entered_phone(value: str) -> None:
+    """The model's rule on the number as it will be kept (E.164), with the other fields' errors."""
+    validate_phone(normalised_phone(value))
 
 
 class PersonSearchForm(forms.Form):
@@ -53,13 +72,26 @@ class PersonForm(forms.Form):
     """A new person. Model validation (name letters, date parts, codes) runs in `create_person`."""
 
     family_name = forms.CharField(
-        label=_("Family name"), max_length=100, help_text=_("As the passport prints it, e.g. YAMADA.")
+        label=_("Family name"),
+        max_length=100,
+        help_text=_("As the passport prints it, e.g. YAMADA."),
+        validators=[validate_entered_latin_name],
     )
-    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
-    family_name_native = forms.CharField(label=_("Family name (native script)"), max_length=100, required=False)
-    given_names_native = forms.CharField(label=_("Given names (native script)"), max_length=100, required=False)
-    family_name_reading = forms.CharField(label=_("Family name (kana reading)"), max_length=100, required=False)
-    given_names_reading = forms.CharField(label=_("Given names (kana reading)"), max_length=100, required=False)
+    given_names = forms.CharField(
+        label=_("Given names"), max_length=100, required=False, validators=[validate_entered_latin_name]
+    )
+    family_name_native = forms.CharField(
+        label=_("Family name (native script)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
+    given_names_native = forms.CharField(
+        label=_("Given names (native script)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
+    family_name_reading = forms.CharField(
+        label=_("Family name (kana reading)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
+    given_names_reading = forms.CharField(
+        label=_("Given names (kana reading)"), max_length=100, required=False, validators=[text.validate_single_line]
+    )
     # Radios with none ticked: a clerk must choose, never inherit the first option by default.
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1850, max_value=2200)
@@ -68,7 +100,9 @@ class PersonForm(forms.Form):
     nationalities = forms.CharField(
         label=_("Nationalities"), max_length=60, help_text=_("ISO 3166-1 alpha-3 codes separated by spaces, e.g. JPN.")
     )
-    place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
+    place_of_birth = forms.CharField(
+        label=_("Place of birth"), max_length=200, required=False, validators=[text.validate_single_line]
+    )
     # Set once the clerk has seen the likely duplicates and still wants a new record.
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -89,19 +123,33 @@ class PersonForm(forms.Form):
         return PartialDate(data["birth_year"], data.get("birth_month"), data.get("birth_day"))
 
 
+# What Person.clean() reads.
+CROSS_CHECKED = ("birth_year", "birth_month", "birth_day", "nationalities", "honseki_prefecture")
+
+
 class PersonEditForm(PersonForm):
     """Every field of a person's record (identity.actions.PERSON_FIELDS) and the version the clerk read."""
 
     confirm_new = None  # an edit is not a new record: no duplicate confirmation
     address_abroad = forms.CharField(
-        label=_("Address abroad"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Address abroad"), required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[text.validate_multiline],
     )
     address_home = forms.CharField(
-        label=_("Address in Japan"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Address in Japan"), required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[text.validate_multiline],
     )
     email = forms.EmailField(label=_("Email"), required=False, max_length=254)
     phone = forms.CharField(
-        label=_("Phone"), required=False, max_length=32, help_text=_("International format, e.g. +1 212 555 0100.")
+        label=_("Phone"),
+        required=False,
+        max_length=32,
+        help_text=_("International format, e.g. +1 212 555 0100."),
+        validators=[validate_entered_phone],
     )
     honseki_prefecture = forms.ChoiceField(
         label=_("Registered domicile (honseki) prefecture"),
@@ -110,6 +158,19 @@ class PersonEditForm(PersonForm):
         help_text=_("Japanese nationals only."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The record's own rules across fields (a day of birth that exists, a honseki only for Japanese
+        # nationals), checked beside the fields' errors so the clerk sees every problem at once.
+        probe = Person(**{name: cleaned.get(name) for name in CROSS_CHECKED})
+        try:
+            probe.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages)
+        return cleaned
 
     def person_fields(self) -> dict:
         """The cleaned values `update_person` takes."""
@@ -176,3 +237,17 @@ class MergeForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     duplicate_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewDecisionForm(forms.Form):
+    """HQ's decision on a duplicate review, with the versions of the review and both records as read."""
+
+    DECISIONS = [("same_person", _("Same person: merge the new record into the existing one")),
+                 ("distinct", _("Different persons"))]
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Required for different persons: what tells them apart."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    person_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    candidate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

@@ -6,6 +6,7 @@ log and the admin copy into their own records.
 
 import calendar
 import re
+import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.offices.models import Office, validate_alpha3
 from consular.offices.scoping import Actor, OfficeScopedManager, ScopedQuerySet
 
@@ -27,15 +29,28 @@ KANA = re.compile(r"[\u3041-\u309F\u30A0-\u30FF\u31F0-\u31FF \u3000]*")
 DOCUMENT_NUMBER = r"\A[A-Z0-9]+\Z"
 
 
+def normalised_latin_name(value: str) -> str:
+    """A Latin name as the record keeps it: capitals (ICAO 9303), single spaces, NFKC.
+
+    NFKC makes the full-width letters a Japanese keyboard types (U+FF39 …) plain A to Z. Tabs and other
+    controls stay, for the validator to refuse by name.
+    """
+    return " ".join(part for part in unicodedata.normalize("NFKC", value or "").split(" ") if part).upper()
+
+
 def validate_latin_name(value: str) -> None:
+    text.validate_single_line(value)
     if value and not LATIN_NAME.fullmatch(value):
+        # Name the character: a Cyrillic А looks like A, and "use A–Z" alone does not say what is wrong.
         raise ValidationError(
-            _("Use the name as the passport prints it: capital letters A–Z, spaces, hyphens and apostrophes."),
+            text.latin_name_problem(value)
+            or _("Use the name as the passport prints it: capital letters A–Z, spaces, hyphens and apostrophes."),
             code="latin_name",
         )
 
 
 def validate_kana(value: str) -> None:
+    text.validate_single_line(value)
     if not KANA.fullmatch(value):
         raise ValidationError(_("Write the reading in kana."), code="kana")
 
@@ -166,8 +181,12 @@ class Person(models.Model):
         validators=[validate_latin_name],
         help_text=_("As the passport prints them; empty for a person with no given name."),
     )
-    family_name_native = models.CharField(_("family name (native script)"), max_length=100, blank=True)
-    given_names_native = models.CharField(_("given names (native script)"), max_length=100, blank=True)
+    family_name_native = models.CharField(
+        _("family name (native script)"), max_length=100, blank=True, validators=[text.validate_single_line]
+    )
+    given_names_native = models.CharField(
+        _("given names (native script)"), max_length=100, blank=True, validators=[text.validate_single_line]
+    )
     family_name_reading = models.CharField(
         _("family name (kana reading)"), max_length=100, blank=True, validators=[validate_kana]
     )
@@ -186,16 +205,19 @@ class Person(models.Model):
     birth_day = models.PositiveSmallIntegerField(
         _("day of birth"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
-    place_of_birth = models.CharField(_("place of birth"), max_length=200, blank=True)
+    place_of_birth = models.CharField(
+        _("place of birth"), max_length=200, blank=True, validators=[text.validate_single_line]
+    )
     nationalities = models.JSONField(
         _("nationalities"),
         default=list,
         validators=[validate_nationalities],
         help_text=_("ISO 3166-1 alpha-3 codes, e.g. JPN."),
     )
-    address_abroad = models.TextField(_("address abroad"), blank=True)
-    address_home = models.TextField(_("address at home"), blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    address_abroad = models.TextField(_("address abroad"), blank=True, validators=[text.validate_multiline])
+    address_home = models.TextField(_("address at home"), blank=True, validators=[text.validate_multiline])
+    # EmailValidator lets a domain hold any character from U+00A1 on, U+202E included.
+    email = models.EmailField(_("email"), blank=True, validators=[text.validate_single_line])
     phone = models.CharField(
         _("phone"),
         max_length=16,
@@ -426,3 +448,70 @@ class PersonAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.office_id}"
+
+
+class DuplicateReviewQuerySet(ScopedQuerySet):
+    def visible_to(self, actor: Actor | None) -> "DuplicateReviewQuerySet":
+        """HQ decides duplicates across offices (auditors read along); a mission sees no review at all.
+
+        A review names a person the raising office may not read, so even its existence per
+        person is kept from missions: they learn only "a review is pending" for their own record.
+        """
+        if actor is None or not actor.sees_all_offices:
+            return self.none()
+        return self
+
+    def pending(self) -> "DuplicateReviewQuerySet":
+        return self.filter(status=DuplicateReview.Status.PENDING)
+
+
+class DuplicateReview(models.Model):
+    """A new person who may be the same human as a person at an office that recorded them could not read.
+
+    Raised by the duplicate check when a person is recorded; decided at HQ by a human, never
+    automatically: the same person (the new record is merged into the existing one) or distinct.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        SAME_PERSON = "same_person", _("Same person: records merged")
+        DISTINCT = "distinct", _("Different persons")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="duplicate_reviews", verbose_name=_("new record")
+    )
+    candidate = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("possible duplicate")
+    )
+    score = models.FloatField(_("score"))
+    raised_by_office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    raised_by = models.CharField(_("raised by (who)"), max_length=200)
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OfficeScopedManager.from_queryset(DuplicateReviewQuerySet)()
+    unscoped = models.Manager.from_queryset(DuplicateReviewQuerySet)()
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        verbose_name = _("duplicate review")
+        verbose_name_plural = _("duplicate reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "candidate"], name="duplicate_review_once_per_pair"),
+            models.CheckConstraint(condition=~Q(person=models.F("candidate")), name="duplicate_review_two_records"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "same_person", "distinct"]), name="duplicate_review_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["raised_at", "id"], name="duplicate_review_pending", condition=Q(status="pending"))
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk}: person {self.person_id} / {self.candidate_id}"

@@ -54,12 +54,25 @@ class Result:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """A possible duplicate. `person` is None when it is at an office the actor may not read."""
+    """A possible duplicate the actor may read: the record, its score and the reasons."""
 
     score: float
-    person: Person | None
+    person: Person
     office_code: str
     reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """What a duplicate check found: what the actor may see, and what only HQ may.
+
+    `hidden` holds (person id, score) of possible duplicates at offices the actor may not read.
+    It never reaches the actor in any form (no name, score, office or count): the caller queues
+    them for review at HQ (`identity.actions.queue_duplicate_reviews`).
+    """
+
+    visible: list[Duplicate]
+    hidden: list[tuple[int, float]]
 
 
 def parse_query(text: str) -> tuple[str, str]:
@@ -218,16 +231,16 @@ def likely_duplicates(
     given_names_reading: str = "",
     date_of_birth: PartialDate | None = None,
     nationality: str = "",
-) -> list[Duplicate]:
-    """Persons at ANY office who may be the one about to be created, best first.
+) -> DuplicateCheck:
+    """Persons at ANY office who may be the one about to be created, best first, split by what the actor may read.
 
-    Decision: a duplicate registered at another office matters as much as one at our own
-    (one Person per human), so candidates are looked up across all offices. But the
-    actor may not read another office's persons (DESIGN, Access), so for those only the
-    score and the holding office's code are returned — never a name, date of birth or id —
-    and the page tells the clerk to ask HQ to confirm. Persons the actor can see come
-    with the record and the reasons. The lookup itself is not audited as a read: nothing
-    personal leaves for persons the actor cannot see.
+    A duplicate registered at another office matters as much as one at our own (one Person
+    per human), so candidates are looked up across all offices, always the same way whatever
+    the actor may read (the work, and so the time taken, does not depend on it). But the
+    actor may not read another office's persons (DESIGN, Access), and even a score or an
+    office code would let repeated guesses recover a date of birth: those go to `hidden`,
+    for HQ's duplicate-review queue, and nothing about them is returned to show.
+    Callers go through `identity.actions.check_for_duplicates`, which audits and rate-limits.
     """
     query = Query(family_name, given_names, date_of_birth, (nationality or "").strip().upper())
     queries = [query]
@@ -244,12 +257,13 @@ def likely_duplicates(
     found = sorted((result for result in best.values() if result.score >= DUPLICATE_THRESHOLD), key=lambda r: -r.score)[
         :MAX_DUPLICATES
     ]
-    visible = set(
+    readable = set(
         Person.unscoped.visible_to(actor).filter(pk__in=[r.person.pk for r in found]).values_list("pk", flat=True)
     )
-    return [
-        Duplicate(result.score, result.person, result.person.created_by_office.code, result.reasons)
-        if result.person.pk in visible
-        else Duplicate(result.score, None, result.person.created_by_office.code)
-        for result in found
-    ]
+    return DuplicateCheck(
+        visible=[
+            Duplicate(result.score, result.person, result.person.created_by_office.code, result.reasons)
+            for result in found if result.person.pk in readable
+        ],
+        hidden=[(result.person.pk, result.score) for result in found if result.person.pk not in readable],
+    )

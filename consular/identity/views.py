@@ -4,17 +4,26 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
-from consular.accounts.views import reauthentication_required
-from consular.audit.actions import Action, record
+from consular.accounts.views import reauthentication_required, recently_reauthenticated
+from consular.audit.actions import Action, record, record_listing
 from consular.identity import actions
-from consular.identity.forms import DocumentForm, MergeForm, PersonEditForm, PersonForm, PersonSearchForm
-from consular.identity.models import Person
-from consular.identity.search import likely_duplicates, search_persons
+from consular.identity.forms import (
+    DocumentForm,
+    MergeForm,
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+    ReviewDecisionForm,
+)
+from consular.identity.models import DuplicateReview, Person
+from consular.identity.search import search_persons
 from consular.offices.models import Role
 from consular.offices.scoping import Actor, acting_actor
 from consular.versions import StaleVersion
@@ -25,25 +34,34 @@ def record_person_read(actor: Actor, person: Person, request: HttpRequest) -> No
     record(by=actor, action=Action.READ, target=person, request=request)
 
 
+def find_persons(request: HttpRequest, actor: Actor, form) -> list | None:
+    """Run a person search form (q, date_of_birth, optionally nationality) POSTed by a page; None if not searched.
+
+    Every page that looks a person up goes through here: the search is audited as one read
+    (who looked for whom, and which records the list showed), and it is never a GET, so a
+    name or a date of birth never lands in a URL, an access log or the browser's history.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    results = search_persons(
+        actor=actor, q=data["q"], date_of_birth=data["date_of_birth"], nationality=data.get("nationality", "")
+    )
+    record(
+        by=actor,
+        action=Action.READ,
+        request=request,
+        object_repr="person search",
+        changes={"query": data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
+    )
+    return results
+
+
+@require_http_methods(["GET", "POST"])
 def person_search(request: HttpRequest) -> HttpResponse:
     actor = acting_actor(request)
-    form = PersonSearchForm(request.GET or None)
-    results = None
-    if form.is_valid():
-        results = search_persons(
-            actor=actor,
-            q=form.cleaned_data["q"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            nationality=form.cleaned_data["nationality"],
-        )
-        # One entry per search: who looked for whom, and which records the list showed.
-        record(
-            by=actor,
-            action=Action.READ,
-            request=request,
-            object_repr="person search",
-            changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
-        )
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    results = find_persons(request, actor, form)
     return render(
         request,
         "identity/person_search.html",
@@ -61,41 +79,51 @@ def _next_page(request: HttpRequest) -> str:
 
 
 def person_create(request: HttpRequest) -> HttpResponse:
-    """First submit shows likely duplicates; the clerk opens one of them or confirms a new record."""
+    """First submit shows likely duplicates the office may read; the clerk opens one of them or confirms a new record.
+
+    Possible duplicates at offices this one may not read are never shown in any form: they go
+    to HQ's review queue with the new record, and the clerk is told only that a review is pending.
+    """
     actor = acting_actor(request)
     if actor.is_read_only:
         raise PermissionDenied(_("Auditors read personal data; they do not change it."))
     form = PersonForm(request.POST or None)
     duplicates = None
+    status = 200
     then = _next_page(request)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if not data["confirm_new"]:
-            duplicates = likely_duplicates(
-                actor=actor,
-                family_name=data["family_name"],
-                given_names=data["given_names"],
-                family_name_reading=data["family_name_reading"],
-                given_names_reading=data["given_names_reading"],
-                date_of_birth=form.date_of_birth(),
-                nationality=data["nationalities"][0],
+        try:
+            recorded = actions.record_new_person(
+                by=actor, fields=form.person_fields(), confirm_new=form.cleaned_data["confirm_new"], request=request
             )
-        if not duplicates:
-            try:
-                person = actions.create_person(by=actor, **form.person_fields())
-            except ValidationError as error:
-                _add_errors(form, error)
+        except actions.TooManyProbes as stopped:
+            form.add_error(None, stopped.message)
+            status = 429
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if recorded.person is None:
+                duplicates = recorded.duplicates
             else:
                 messages.success(request, _("Person recorded."))
+                if recorded.review_pending:
+                    messages.info(request, PENDING_REVIEW_MESSAGE)
                 if then:
-                    return redirect(f"{then}?{urlencode({'person': person.pk})}")
-                return redirect("identity:person_detail", pk=person.pk)
+                    return redirect(f"{then}?{urlencode({'person': recorded.person.pk})}")
+                return redirect("identity:person_detail", pk=recorded.person.pk)
+    if status == 200 and form.is_bound and form.errors:
+        status = 400
     return render(
         request,
         "identity/person_form.html",
         {"form": form, "duplicates": duplicates, "then": then},
-        status=400 if form.is_bound and form.errors else 200,
+        status=status,
     )
+
+
+PENDING_REVIEW_MESSAGE = gettext_lazy(
+    "HQ will check whether this person is already on file at another office. You may carry on with the new record."
+)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -116,6 +144,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "documents": person.documents.all(),
         "merged_persons": Person.objects.filter(merged_into=person),
+        "review_pending": actions.has_pending_review(person),
         "may_merge": actor.role == Role.SUPERVISOR and person.merged_into_id is None,
         "may_change": not actor.is_read_only and person.merged_into_id is None,
     }
@@ -183,6 +212,7 @@ def _writable_person(request: HttpRequest, pk: int) -> tuple[Actor, Person]:
     return actor, person
 
 
+@require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Every field of the record, saved only if nobody changed it meanwhile (a stale edit keeps the input, 409)."""
     actor, person = _writable_person(request, pk)
@@ -215,6 +245,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "identity/person_edit.html", {"person": person, "form": form, "stale": stale}, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     """An identity document typed in from the paper the person shows (a foreign passport, a residence card …)."""
     actor, person = _writable_person(request, pk)
@@ -237,3 +268,94 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         {"person": person, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# HQ's duplicate reviews
+# ---------------------------------------------------------------------------------------
+
+
+REVIEWS_SHOWN = 200
+
+
+def _hq_reviewer(request: HttpRequest) -> Actor:
+    """HQ staff (and auditors, read-only) see the queue; to everyone else it does not exist (404)."""
+    actor = acting_actor(request)
+    if not actor.sees_all_offices:
+        raise Http404
+    return actor
+
+
+@require_http_methods(["GET"])
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates raised by offices that could not read the other record, oldest first."""
+    actor = _hq_reviewer(request)
+    show = request.GET.get("show", "pending")
+    reviews = DuplicateReview.objects.select_related("person", "candidate", "raised_by_office",
+                                                     "candidate__created_by_office")
+    if show == "decided":
+        decided = reviews.exclude(status=DuplicateReview.Status.PENDING)
+        rows = list(decided.order_by("-decided_at", "-id")[:REVIEWS_SHOWN])
+    else:
+        rows = list(reviews.pending().order_by("raised_at", "id")[:REVIEWS_SHOWN])
+    record_listing(by=actor, request=request, what="duplicate reviews",
+                   person_ids=[pk for review in rows for pk in (review.person_id, review.candidate_id)])
+    return render(request, "identity/review_list.html", {"reviews": rows, "show": show})
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both records side by side; HQ decides: the same person (merge) or different persons."""
+    actor = _hq_reviewer(request)
+    review = get_object_or_404(
+        DuplicateReview.objects.select_related("person", "candidate", "raised_by_office", "person__created_by_office",
+                                               "candidate__created_by_office"),
+        pk=pk,
+    )
+    form = ReviewDecisionForm(request.POST or None, initial={"version": review.version})
+    problem, status = "", 200
+    if request.method == "POST":
+        if actor.is_read_only:
+            raise PermissionDenied(_("Auditors have read-only access."))
+        if form.is_valid() and form.cleaned_data["decision"] == "same_person":
+            if actor.role != Role.SUPERVISOR:
+                raise PermissionDenied(_("Only a supervisor merges persons."))
+            if not recently_reauthenticated(request):
+                # Kept on the page with what was chosen and typed; the link confirms and comes back here.
+                form.add_error(None, _("Confirm it is you (password and code) before merging, then record it again."))
+                return _review_page(request, actor, review, form, status=403)
+            return _decide(request, review, form, actor, same_person=True)
+        if form.is_valid():
+            return _decide(request, review, form, actor, same_person=False)
+        status = 400
+    return _review_page(request, actor, review, form, problem=problem, status=status)
+
+
+def _review_page(request, actor, review, form, *, problem: str = "", status: int = 200) -> HttpResponse:
+    for person in (review.person, review.candidate):
+        record_person_read(actor, person, request)
+    may_merge = actor.role == Role.SUPERVISOR
+    context = {"review": review, "form": form, "problem": problem, "may_merge": may_merge,
+               "must_confirm": may_merge and not recently_reauthenticated(request),
+               "may_decide": not actor.is_read_only and review.status == DuplicateReview.Status.PENDING}
+    return render(request, "identity/review_detail.html", context, status=status)
+
+
+def _decide(request, review, form, actor, *, same_person: bool) -> HttpResponse:
+    data = form.cleaned_data
+    versions = (data["candidate_version"], data["person_version"]) if same_person else None
+    try:
+        actions.decide_duplicate_review(review, same_person=same_person, note=data["note"], by=actor,
+                                        expected_version=data["version"], expected_person_versions=versions)
+    except StaleVersion:
+        review.refresh_from_db()
+        fresh = ReviewDecisionForm(initial={"version": review.version})
+        return _review_page(request, actor, review, fresh, status=409, problem=_(
+            "Someone decided or changed this review while you were looking. Check it again."))
+    except actions.ReviewRefused as refused:
+        form.add_error("note" if not same_person else None, refused.message)
+        return _review_page(request, actor, review, form, status=400)
+    except actions.MergeRefused as refused:
+        return _review_page(request, actor, review, form, status=409, problem=refused.message)
+    messages.success(request, _("Decision recorded."))
+    return redirect("identity:review_list")

@@ -3,7 +3,6 @@
 import secrets
 from datetime import date
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -103,9 +102,7 @@ def create_api_client(*, office: Office, name: str, created_by: str) -> tuple[Ap
 
 @transaction.atomic
 def revoke_api_client(client: ApiClient, *, by: Actor | None) -> None:
-    """The token stops working at once; the client row stays for the audit trail."""
+    """The token is refused from the next request on (every request reads the client); the row stays for the audit."""
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
-    # After commit: deleted earlier, a request in between could cache the row as still active.
-    transaction.on_commit(lambda: cache.delete(ApiClient.cache_key(client.token_hash)))
     record(by=by, action=Action.UPDATE, target=client, changes={"revoked_at": [None, client.revoked_at.isoformat()]})

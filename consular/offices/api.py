@@ -1,32 +1,22 @@
 """Offices and their holidays over REST: the pattern every later endpoint follows."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consular.api.conditional import etag_for, expected_version
+from consular.api.fields import Text
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CursorPagination
-from consular.api.problems import PreconditionFailed
+from consular.api.problems import Conflict, PreconditionFailed
+from consular.api.schema import IDEMPOTENCY_KEY, IF_MATCH
 from consular.offices import actions
 from consular.offices.models import Holiday, Office
 from consular.offices.scoping import acting_actor
 from consular.versions import StaleVersion
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description=(
-        "A unique value per intended change (e.g. a UUID). A retry with the same key returns the first response."
-    ),
-)
-IF_MATCH = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description="The ETag from your last read of this resource.",
-)
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -37,6 +27,7 @@ class OfficeSerializer(serializers.ModelSerializer):
 
 class HolidaySerializer(serializers.ModelSerializer):
     office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    name = Text(max_length=200)
 
     class Meta:
         model = Holiday
@@ -45,8 +36,16 @@ class HolidaySerializer(serializers.ModelSerializer):
 
 
 
-def _date_taken(taken: actions.DateTaken) -> serializers.ValidationError:
-    return serializers.ValidationError({"date": [str(taken.message)]}, code="unique")
+class DateTaken(Conflict):
+    default_detail = "The office already has a holiday on this date."
+    default_code = "date_taken"
+
+
+def _date_taken(taken: actions.DateTaken) -> DateTaken:
+    """A well-formed holiday on a date the office already has: the state conflicts, not the request (409)."""
+    conflict = DateTaken()
+    conflict.errors = [{"field": "date", "message": str(taken.message), "code": "unique"}]
+    return conflict
 
 
 class MeView(APIView):
@@ -145,9 +144,10 @@ class HolidayDetail(APIView):
         actor = acting_actor(request)
         if not actions.may_manage_office(actor, holiday.office):
             raise PermissionDenied("Only the office's supervisors and administrators may change holidays.")
-        version = expected_version(request, holiday)
+        # The body's shape first: a malformed request is a 400 whatever version it names.
         serializer = HolidaySerializer(holiday, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, holiday)
         data = {"date": holiday.date, "name": holiday.name, **serializer.validated_data}
         try:
             actions.change_holiday(holiday, expected_version=version, by=actor, **data)

@@ -34,6 +34,7 @@ STAFF = [
     ("bangkok_officer", "Ploy Suzuki", [("BKK", Role.OFFICER)], False),
     ("osaka_clerk", "Haruka Nishida", [("OSA", Role.CLERK)], False),
     ("hq_officer", "Takashi Honda", [("HQ", Role.HQ_OFFICER)], False),
+    ("hq_supervisor", "Yoko Kanda", [("HQ", Role.SUPERVISOR)], False),
     ("admin", "Aiko Kanri", [("HQ", Role.ADMINISTRATOR)], True),
     ("auditor", "Mei Kansa", [("HQ", Role.AUDITOR)], False),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from consular import countries
 from consular.offices.scoping import OfficeScopedManager, ScopedQuerySet
 
 
@@ -21,8 +22,15 @@ def validate_timezone(value: str) -> None:
 
 
 def validate_alpha3(value: str) -> None:
+    """A country, nationality or issuing authority: ISO 3166-1 alpha-3 or a code ICAO Doc 9303 adds (XXA …)."""
     if len(value) != 3 or not value.isascii() or not value.isupper() or not value.isalpha():
         raise ValidationError(_("Use a three-letter ISO 3166-1 alpha-3 code, e.g. USA."))
+    if not countries.is_record_code(value):
+        raise ValidationError(
+            _("%(value)s is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+            params={"value": value},
+            code="unknown_country",
+        )
 
 
 class Role(models.TextChoices):
@@ -32,6 +40,11 @@ class Role(models.TextChoices):
     HQ_OFFICER = "hq_officer", _("HQ officer")
     ADMINISTRATOR = "administrator", _("Administrator")
     AUDITOR = "auditor", _("Auditor")
+
+
+# The roles that work on cases: they take them, are assigned them and fire their steps.
+# Administrators run the system and auditors read; neither carries a caseload.
+CASEWORK_ROLES = frozenset({Role.CLERK, Role.OFFICER, Role.SUPERVISOR, Role.HQ_OFFICER})
 
 
 class Office(models.Model):
@@ -93,6 +106,10 @@ class MembershipQuerySet(ScopedQuerySet):
         """Memberships in force on a day (today by default): staff rotate between offices."""
         on = on or timezone.localdate()
         return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def caseworkers(self) -> "MembershipQuerySet":
+        """Current memberships of people who work on cases, of active accounts: who may be assigned one."""
+        return self.current().filter(role__in=CASEWORK_ROLES, user__is_active=True)
 
 
 class Membership(models.Model):
@@ -184,11 +201,6 @@ class ApiClient(models.Model):
 
     # DRF and the audit log treat the client like a signed-in principal.
     is_authenticated = True
-    CACHE_SECONDS = 60
-
-    @staticmethod
-    def cache_key(token_hash: str) -> str:
-        return f"api-client:{token_hash}"
 
     def get_username(self) -> str:
         return f"api:{self.office.code}:{self.name}"

@@ -13,10 +13,12 @@ def panels(actor: Actor) -> list[Panel]:
     office_page = reverse("offices:office_detail", kwargs={"code": actor.office.code})
     found = [
         Panel("office", _("My office"), [
-            Figure(_("Staff"), Membership.objects.current().filter(office=actor.office).count(), office_page),
+            # Each to its own list on the office page, which shows exactly what the figure counts.
+            Figure(_("Staff"), Membership.objects.current().filter(office=actor.office).count(),
+                   f"{office_page}#staff-heading"),
             Figure(_("Upcoming holidays"),
                    Holiday.objects.filter(office=actor.office, date__gte=actor.office.local_today()).count(),
-                   office_page),
+                   f"{office_page}#holidays-heading"),
         ], order=80, links=[(_("Staff and holidays"), office_page)]),
     ]
     if actor.sees_all_offices:

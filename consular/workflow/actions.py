@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consular import text
 from consular.audit.actions import Action, record
 from consular.identity.actions import follow_merges, grant_person_access
 from consular.identity.models import Person
-from consular.offices.models import Office, Role
+from consular.offices.models import Membership, Office, Role
 from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
 from consular.workflow import sla
@@ -128,10 +130,16 @@ def refuse_second_open_case(
 
 @transaction.atomic
 def open_case(case_type_code: str, *, person, by: Actor, note: str = "") -> Case:
-    """A new case at the actor's office, in the case type's first status, with its first event."""
+    """A new case at the actor's office, in the case type's first status, with its first event.
+
+    TransitionRefused for an auditor; ValidationError on `note` for text that cannot be kept (`consular.text`).
+    """
     case_type = CASE_TYPES[case_type_code]
     if by.is_read_only:
         raise TransitionRefused(_("Auditors cannot open cases."))
+    note = text.clean(note, multiline=True)
+    if (problem := text.problem(note, multiline=True)) is not None:
+        raise ValidationError({"note": [problem]})
     now = timezone.now()
     case = Case.unscoped.create(
         reference=next_reference(case_type, by.office), case_type=case_type.code, person=person,
@@ -177,6 +185,9 @@ def _refusal(case: Case, transition: Transition, actor: Actor, note: str | None 
             return str(reason)
     if note is not None and transition.note_required and not note.strip():
         return _("A note is required.")
+    # Notes are read by other offices in the timeline: a bidi override there could make it lie.
+    if note is not None and (problem := text.problem(note, multiline=True)) is not None:
+        return _("The note: %(problem)s") % {"problem": problem}
     return None
 
 
@@ -186,6 +197,7 @@ def fire(case: Case, transition_name: str, *, by: Actor, expected_version: int, 
 
     Raises TransitionRefused (with the reason) or StaleVersion; on either, nothing is written.
     """
+    note = text.clean(note, multiline=True)
     case_type = case_type_of(case)
     transition = case_type.by_name.get(transition_name)
     if transition is None:
@@ -238,6 +250,7 @@ def fire_many(
     """
     if not cases:
         return []
+    note = text.clean(note, multiline=True)
     expected = {case.pk: case.version for case in cases}
     stored = list(
         Case.unscoped.select_for_update(of=("self",)).select_related("current_office", *related)
@@ -330,6 +343,57 @@ def take_case(case: Case, *, by: Actor, expected_version: int) -> None:
     before = stored.assignee.get_username() if stored.assignee else None
     update_if_current(case, expected_version, assignee=by.user, updated_at=timezone.now())
     record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, by.name]})
+
+
+# Supervisors share out their office's work; everyone else takes a case for themselves.
+ASSIGNERS = frozenset({Role.SUPERVISOR})
+
+
+@transaction.atomic
+def assign_case(case: Case, *, to, by: Actor, expected_version: int) -> None:
+    """A supervisor gives one case of their office to a member of it (see assign_cases)."""
+    if assign_cases({case.pk: expected_version}, to=to, by=by):
+        case.assignee, case.version = to, expected_version + 1
+
+
+@transaction.atomic
+def assign_cases(versions: Mapping[int, int], *, to, by: Actor) -> int:
+    """A supervisor gives the chosen cases ({case id: version read}) to a member of their office.
+
+    All or nothing: a case changed since it was read raises StaleVersion, a case the rule
+    refuses raises TransitionRefused naming it, and then no case changes. The assignee must
+    be a current member of the office holding the cases who works on cases. Each change is
+    audited; a case already with the assignee is left as it is. Returns how many changed.
+    """
+    if by.role not in ASSIGNERS or by.user is None:
+        raise TransitionRefused(_("Only supervisors assign cases."))
+    if not versions:
+        raise TransitionRefused(_("Choose at least one case."))
+    stored = list(
+        Case.unscoped.select_for_update(of=("self",)).select_related("assignee")
+        .filter(pk__in=versions).order_by("pk")
+    )
+    if len(stored) != len(versions):
+        raise TransitionRefused(_("One of the chosen cases does not exist."))
+    for case in stored:
+        if case.version != versions[case.pk]:
+            raise StaleVersion(case.version)
+        if case.current_office_id != by.office.pk:
+            raise TransitionRefused(_("%(reference)s: the case is held by another office.")
+                                    % {"reference": case.reference})
+        if case.closed_at is not None:
+            raise TransitionRefused(_("%(reference)s: the case is closed; nobody needs to work on it.")
+                                    % {"reference": case.reference})
+    if to is None or not Membership.unscoped.caseworkers().filter(user=to, office=by.office).exists():
+        raise TransitionRefused(_("Cases are assigned to a current member of the office who works on cases."))
+    changing = [case for case in stored if case.assignee_id != to.pk]
+    Case.unscoped.filter(pk__in=[case.pk for case in changing]).update(
+        assignee=to, updated_at=timezone.now(), version=F("version") + 1
+    )
+    for case in changing:
+        before = case.assignee.get_username() if case.assignee else None
+        record(by=by, action=Action.UPDATE, target=case, changes={"assignee": [before, to.get_username()]})
+    return len(changing)
 
 
 def touch(case: Case) -> None:

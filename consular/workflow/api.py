@@ -1,18 +1,18 @@
 """Cases over REST: the visible cases, one case with its history and next steps, and firing a transition."""
 
-from functools import cache
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consular.api.conditional import etag_for
+from consular.api.fields import Integer, QueryParameters, Text
 from consular.api.idempotency import idempotent
-from consular.api.pagination import KeysetPagination
+from consular.api.pagination import CURSOR, KeysetPagination, page_size_parameter
 from consular.api.problems import Conflict, UnprocessableRequest
+from consular.api.schema import IF_NONE_MATCH, PROBLEM_BODY
 from consular.audit.actions import Action, record
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
@@ -130,10 +130,6 @@ CASE = inline_serializer("Case", {
         "refused_because": serializers.CharField(allow_null=True),
     }, many=True),
 })
-PROBLEM = inline_serializer("Problem", {
-    "type": serializers.URLField(), "title": serializers.CharField(), "status": serializers.IntegerField(),
-    "detail": serializers.CharField(),
-})
 CASE_EXAMPLE = {
     "reference": "E-2026-NYC-000123", "case_type": "enquiry", "status": "in_progress", "status_label": "In progress",
     "person": {"id": 42, "family_name": "YAMADA", "given_names": "HANAKO"}, "current_office": "NYC",
@@ -156,26 +152,20 @@ CASE_EXAMPLE = {
 }
 
 
-@cache
-def _known(what: str) -> frozenset[str]:
-    """Every status or case type value; the registry is complete once the apps are ready."""
-    choices = status_choices() if what == "status" else case_type_choices()
-    return frozenset(value for value, _label in choices if value)
+class CaseFilters(QueryParameters):
+    """The list's filters; each a value the registry knows (the schema lists them), or blank for all."""
 
-
-class CaseFilters(serializers.Serializer):
-    status = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    case_type = serializers.CharField(required=False, allow_blank=True, max_length=32)
-
-    def validate_status(self, value: str) -> str:
-        if value and value not in _known("status"):
-            raise serializers.ValidationError(f'"{value}" is not a valid choice.', code="invalid_choice")
-        return value
-
-    def validate_case_type(self, value: str) -> str:
-        if value and value not in _known("case_type"):
-            raise serializers.ValidationError(f'"{value}" is not a valid choice.', code="invalid_choice")
-        return value
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per instance: the registry of case types is complete only once every app is loaded.
+        self.fields["status"] = serializers.ChoiceField(
+            choices=sorted({value for value, _label in status_choices() if value}), required=False, allow_blank=True,
+            help_text="Only cases in this status, e.g. `referred`.",
+        )
+        self.fields["case_type"] = serializers.ChoiceField(
+            choices=sorted({value for value, _label in case_type_choices() if value}), required=False,
+            allow_blank=True, help_text="Only cases of this type, e.g. `enquiry`.",
+        )
 
 
 class CaseList(APIView):
@@ -184,12 +174,7 @@ class CaseList(APIView):
     @extend_schema(
         summary="Cases",
         operation_id="cases_list",
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, description="Only cases in this status, e.g. `referred`."),
-            OpenApiParameter("case_type", OpenApiTypes.STR, description="Only cases of this type, e.g. `enquiry`."),
-            OpenApiParameter("cursor", OpenApiTypes.STR, description="From the `next` link of the previous page."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 200; 50 by default."),
-        ],
+        parameters=[CaseFilters, CURSOR, page_size_parameter()],
         responses={200: CASE_PAGE},
         examples=[OpenApiExample("A page of cases", response_only=True, value={
             "next": "https://consular.example/api/v1/cases/?cursor=MjAyNi0xMS0yMFQxNDowMzowMCswMDowMHw0Mg",
@@ -222,6 +207,7 @@ class CaseDetail(APIView):
         operation_id="cases_retrieve_one",
         summary="One case, with its history and the transitions the caller may fire",
         description="The ETag changes whenever the case moves; send its version back when firing a transition.",
+        parameters=[IF_NONE_MATCH],
         responses={200: CASE, 304: OpenApiResponse(description="Not modified (If-None-Match matched).")},
         examples=[OpenApiExample("An enquiry in progress", value=CASE_EXAMPLE, response_only=True)],
     )
@@ -236,10 +222,11 @@ class CaseDetail(APIView):
 
 
 class FireRequest(serializers.Serializer):
-    transition = serializers.CharField(max_length=48, help_text="A transition name from the case's `transitions`.")
-    version = serializers.IntegerField(min_value=1, help_text="The case `version` you read.")
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
-                                 help_text="Why; some transitions require it.")
+    transition = Text(max_length=48, help_text="A transition name from the case's `transitions`.")
+    version = Integer(min_value=1, help_text="The case `version` you read.")
+    # Control characters in the note are refused by `fire` itself (a 422 with the reason), like every rule.
+    note = Text(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="",
+                help_text="Why; some transitions require it.")
 
 
 class CaseTransitions(APIView):
@@ -249,9 +236,9 @@ class CaseTransitions(APIView):
         request=FireRequest,
         responses={
             200: CASE,
-            400: OpenApiResponse(PROBLEM, description="A field is missing or invalid."),
-            409: OpenApiResponse(PROBLEM, description="The version is stale: read the case again."),
-            422: OpenApiResponse(PROBLEM, description="The rule refuses the transition; `detail` says why."),
+            400: OpenApiResponse(PROBLEM_BODY, description="A field is missing or invalid."),
+            409: OpenApiResponse(PROBLEM_BODY, description="The version is stale: read the case again."),
+            422: OpenApiResponse(PROBLEM_BODY, description="The rule refuses the transition; `detail` says why."),
         },
         examples=[
             OpenApiExample("Refer to HQ", request_only=True,

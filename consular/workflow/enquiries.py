@@ -39,8 +39,13 @@ ENQUIRY = register(CaseType(
     label=_("General enquiry"),
     statuses=Status,
     initial_status=S.RECEIVED,
-    # Business days in the status, at the office holding the case: a referral is HQ's clock.
-    sla={S.RECEIVED: 2, S.IN_PROGRESS: 5, S.REFERRED: 3},
+    # Business days in the status, at the office holding the case: a referral is HQ's clock, and
+    # HQ's answer starts the mission's clock again (2 days to take the work up).
+    sla={S.RECEIVED: 2, S.IN_PROGRESS: 5, S.REFERRED: 3, S.INSTRUCTED: 2},
+    # The answer has gone to the citizen: nothing is owed to anyone but closing the file.
+    untimed=frozenset({S.ANSWERED}),
+    referral_statuses=frozenset({S.REFERRED}),
+    answered_statuses=frozenset({S.INSTRUCTED}),
     transitions=(
         Transition("start", (S.RECEIVED,), S.IN_PROGRESS, roles=STAFF, office_kinds=LOCAL, label=_("Start work")),
         Transition("refer_to_hq", (S.IN_PROGRESS,), S.REFERRED, roles=SENIOR, office_kinds=LOCAL,

@@ -10,13 +10,15 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from consular.offices.models import Membership, Role
 from consular.workflow.models import CaseEvent, OutboxMessage
+from consular.workflow.sla import supervisor_addresses
+from consular.workflow.transitions import case_url
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +117,11 @@ def case_opened(message: OutboxMessage) -> None:
 
 @handles("case_moved")
 def case_moved(message: OutboxMessage) -> None:
-    """A hand-over tells the receiving office's supervisors, in Japanese and English."""
-    event = CaseEvent.objects.select_related("to_office", "from_office").get(pk=message.payload["event"])
+    """A hand-over tells the supervisors of the office now holding the case, in Japanese and English."""
+    event = CaseEvent.objects.select_related("to_office", "from_office", "case").get(pk=message.payload["event"])
     if event.to_office_id == event.from_office_id:
         return
-    supervisors = (
-        Membership.unscoped.current().filter(office=event.to_office, role__in=[Role.SUPERVISOR, Role.HQ_OFFICER])
-        .exclude(user__email="").values_list("user__email", flat=True)
-    )
+    supervisors = sorted(supervisor_addresses([event.to_office_id]).get(event.to_office_id, ()))
     if not supervisors:
         return
     lines = []
@@ -133,4 +132,5 @@ def case_moved(message: OutboxMessage) -> None:
                 % {"reference": message.payload["reference"], "office": event.to_office.name,
                    "from": event.from_office.name}
             )
-    send_mail(f"[consular] {message.payload['reference']}", "\n\n".join(lines), None, list(supervisors))
+    lines.append(f"{settings.SITE_URL}{case_url(event.case.case_type, event.case.reference)}")
+    send_mail(f"[consular] {message.payload['reference']}", "\n\n".join(lines), None, supervisors)

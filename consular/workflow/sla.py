@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -24,7 +25,7 @@ from django.utils.translation import gettext
 
 from consular.offices.models import Holiday, Membership, Office, Role
 from consular.workflow.models import Case, SlaBreach
-from consular.workflow.transitions import CASE_TYPES, CaseType
+from consular.workflow.transitions import CASE_TYPES, CaseType, case_url
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def flag_overdue(now: datetime | None = None) -> int:
         by_office: dict[int, list[SlaBreach]] = defaultdict(list)
         for breach in breaches:
             by_office[breach.case.current_office_id].append(breach)
-        recipients = _supervisors_of(by_office)
+        recipients = supervisor_addresses(by_office)
         for office_breaches in by_office.values():
             office = office_breaches[0].case.current_office
             emails = recipients.get(office.pk)
@@ -113,10 +114,14 @@ def flag_overdue(now: datetime | None = None) -> int:
     return len(breaches)
 
 
-def _supervisors_of(by_office: dict[int, list[SlaBreach]]) -> dict[int, set[str]]:
-    """E-mail addresses of each office's current supervisors (HQ officers at HQ), in one query."""
+def supervisor_addresses(offices) -> dict[int, set[str]]:
+    """{office id: e-mail addresses of its current supervisors with an active account}, in one query.
+
+    Supervisors only, HQ's included: they share out their office's work, so an overdue or newly
+    arrived case is theirs to see to. Officers hear of it from them, not from every notice.
+    """
     rows = (
-        Membership.unscoped.current().filter(office__in=by_office, role__in=[Role.SUPERVISOR, Role.HQ_OFFICER])
+        Membership.unscoped.current().filter(office__in=offices, role=Role.SUPERVISOR, user__is_active=True)
         .exclude(user__email="").values_list("office_id", "user__email")
     )
     recipients: dict[int, set[str]] = defaultdict(set)
@@ -141,6 +146,8 @@ def _send_notice(office: Office, breaches: list[SlaBreach], recipients: list[str
                     % {"reference": breach.case.reference, "status": status,
                        "due": f"{breach.due_at.astimezone(office.zone):%Y-%m-%d %H:%M %Z}"}
                 )
+                # The case's own page: a passport opens on its application page, an enquiry on the case page.
+                lines.append(f"  {settings.SITE_URL}{case_url(breach.case.case_type, breach.case.reference)}")
             sections.append("\n".join(lines))
     with translation.override("en"):
         subject = gettext("[consular] Overdue cases at %(office)s") % {"office": office.code}

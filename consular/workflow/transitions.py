@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
@@ -59,6 +60,17 @@ class CaseType:
     transitions: tuple[Transition, ...]
     # Target time in a status, in business days of the office holding the case (see consular.workflow.sla).
     sla: dict[str, int] = field(default_factory=dict, compare=False)
+    # Open statuses with no target on purpose, because the case waits on someone outside the
+    # offices (an applicant who has yet to collect): every other open status needs an SLA target.
+    untimed: frozenset[str] = frozenset()
+    # The URL name of the domain's own page for one case (it takes `reference`). A case of a type
+    # with a page opens there, and /cases/<reference>/ redirects to it; without one, the generic
+    # case page is the case's page.
+    page: str = ""
+    # Statuses in which the case waits on HQ's answer to a referral, and those it returns to the
+    # mission in once HQ has answered: the "referred to us" and "answered by HQ" queues read them.
+    referral_statuses: frozenset[str] = frozenset()
+    answered_statuses: frozenset[str] = frozenset()
     by_name: dict[str, Transition] = field(init=False, repr=False, compare=False)
     labels: dict = field(init=False, repr=False, compare=False)
     translated_labels: dict = field(init=False, repr=False, compare=False)
@@ -78,6 +90,14 @@ class CaseType:
             raise ValueError(f"{self.code}: SLA for unknown statuses {sorted(unknown_targets)}")
         if any(days < 1 for days in self.sla.values()):
             raise ValueError(f"{self.code}: an SLA target is at least one business day")
+        unknown = ({*self.untimed, *self.referral_statuses, *self.answered_statuses} - valid)
+        if unknown:
+            raise ValueError(f"{self.code}: unknown statuses {sorted(unknown)}")
+        untargeted = self.open_statuses() - set(self.sla) - set(self.untimed)
+        if untargeted:
+            # A case left in such a status would never be due, never overdue, and so never chased.
+            raise ValueError(f"{self.code}: open statuses need an SLA target or to be declared untimed: "
+                             f"{sorted(untargeted)}")
         object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
         # Lazy labels, translated when shown; built once because list pages ask for every row.
         object.__setattr__(self, "labels", dict(self.statuses.choices))
@@ -95,6 +115,16 @@ class CaseType:
     def status_label(self, status: str) -> str:
         return self.status_labels().get(status, status)
 
+    def open_statuses(self) -> set[str]:
+        """Every status but those only a closing transition enters."""
+        closed = {t.target for t in self.transitions if t.closes}
+        reopened = {t.target for t in self.transitions if not t.closes}
+        return set(self.statuses.values) - (closed - reopened)
+
+    def page_url(self, reference: str) -> str:
+        """Where one case of this type is read and worked on."""
+        return reverse(self.page or "workflow:case_detail", kwargs={"reference": reference})
+
 
 CASE_TYPES: dict[str, CaseType] = {}
 
@@ -109,3 +139,9 @@ def register(case_type: CaseType) -> CaseType:
 
 def case_type_of(case: Case) -> CaseType:
     return CASE_TYPES[case.case_type]
+
+
+def case_url(case_type: str, reference: str) -> str:
+    """The page of a case, from its type code and reference (list rows carry both)."""
+    known = CASE_TYPES.get(case_type)
+    return known.page_url(reference) if known else reverse("workflow:case_detail", kwargs={"reference": reference})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.my_cases, name="my_cases"),
     path("overdue/", views.overdue_cases, name="overdue_cases"),
     path("referred/", views.referred_cases, name="referred_cases"),
+    path("answered/", views.answered_cases, name="answered_cases"),
     path("operations/", views.operations, name="operations"),
     path("new/enquiry/", views.enquiry_create, name="enquiry_create"),
     path("<str:reference>/", views.case_detail, name="case_detail"),

@@ -4,81 +4,108 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from consular.audit.actions import Action, record, record_listing
+from consular.identity.forms import PersonSearchForm
 from consular.identity.models import Person
-from consular.offices.models import Role
+from consular.identity.views import find_persons
+from consular.offices.models import Membership, Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_links
 from consular.versions import StaleVersion
-from consular.workflow.actions import TransitionRefused, fire, open_case, options_for, retry_message, take_case
-from consular.workflow.forms import FireForm, OpenEnquiryForm, PersonFilterForm, QueueForm, RetryForm
-from consular.workflow.models import Case, OutboxMessage
-from consular.workflow.transitions import CASE_TYPES, case_type_of
+from consular.workflow.actions import ASSIGNERS, TransitionRefused, assign_cases, open_case
+from consular.workflow.case_pages import (
+    Outcome,
+    assignee_choices,
+    display_name,
+    may_retry,
+    retry_from,
+    shared_context,
+    shared_post,
+)
+from consular.workflow.forms import AssignSelectionForm, OpenEnquiryForm, QueueForm
+from consular.workflow.models import Case
+from consular.workflow.queues import ANY_OFFICE, OPEN_ONLY, QUEUES, Show, caseload, failed_messages, queue_cases
+from consular.workflow.transitions import CASE_TYPES, case_type_of, case_url
 
-PERSON_CHOICES = 100
 ROW_FIELDS = (
     "id", "reference", "case_type", "status", "submitted_at", "due_at", "closed_at", "person_id",
     "person__family_name", "person__given_names", "current_office__code", "originating_office__code",
-    "assignee__username",
+    "assignee__username", "assignee__first_name", "assignee__last_name", "version",
 )
-QUEUES = {
-    "queue": gettext_lazy("My office's queue"),
-    "mine": gettext_lazy("My cases"),
-    "overdue": gettext_lazy("Overdue cases"),
-    "referred": gettext_lazy("Referred to us"),
-}
-RETRIERS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
-
-
-def _may_retry(actor: Actor) -> bool:
-    return actor.role in RETRIERS
-
-
-def _queue_cases(kind: str, actor: Actor):
-    """The cases of one queue, from the scoped manager (another office's case never appears)."""
-    cases = Case.objects.all()
-    if kind == "queue":
-        return cases.filter(current_office=actor.office)
-    if kind == "mine":
-        return cases.filter(assignee=actor.user) if actor.user is not None else cases.none()
-    if kind == "overdue":
-        overdue = cases.open().filter(due_at__lt=timezone.now())
-        # HQ and auditors watch deadlines across the network; an office, its own desk.
-        return overdue if actor.sees_all_offices else overdue.filter(current_office=actor.office)
-    if kind == "referred":
-        return cases.filter(current_office=actor.office).exclude(originating_office=actor.office)
-    raise ValueError(kind)
 
 
 def _labelled(row: dict) -> dict:
     case_type = CASE_TYPES.get(row["case_type"])
     row["case_type_label"] = case_type.label if case_type else row["case_type"]
     row["status_label"] = case_type.status_label(row["status"]) if case_type else row["status"]
+    row["url"] = case_url(row["case_type"], row["reference"])
+    row["tick"] = f"{row['id']}:{row['version']}"  # what a supervisor's tick names: this case as shown
+    full_name = " ".join(part for part in (row["assignee__first_name"], row["assignee__last_name"]) if part)
+    row["assignee_name"] = full_name or row["assignee__username"] or ""
     return row
+
+
+def _office_choices() -> list[tuple[str, str]]:
+    # The directory of offices is public reference data: HQ and auditors filter by any of them.
+    return [(office.code, f"{office.code} · {office.name}") for office in Office.directory.order_by("kind", "code")]
+
+
+def _queue_form(request: HttpRequest, actor: Actor, kind: str, people: list[tuple[int, str]]) -> QueueForm:
+    return QueueForm(request.GET or None, people=people, open_only=kind in OPEN_ONLY,
+                     offices=_office_choices() if actor.sees_all_offices else None)
+
+
+def _filtered(kind: str, actor: Actor, data: dict):
+    """The queue's cases narrowed by the form's filters: plain filters the case indexes serve."""
+    held_by = data.get("held_by") or None
+    if held_by and held_by != ANY_OFFICE:
+        held_by = Office.directory.get(code=held_by)
+    # Open cases unless asked otherwise; a chosen status is exact (a closed one shows closed cases).
+    show = Show.ALL if data.get("status") else data.get("show") or Show.OPEN
+    cases = queue_cases(kind, actor, held_by=held_by, show=show)
+    if data.get("status"):
+        case_type, _colon, status = data["status"].partition(":")
+        cases = cases.filter(case_type=case_type, status=status)
+    if data.get("case_type"):
+        cases = cases.filter(case_type=data["case_type"])
+    if data.get("assignee") == QueueForm.UNASSIGNED:
+        cases = cases.filter(assignee__isnull=True)
+    elif data.get("assignee"):
+        cases = cases.filter(assignee_id=int(data["assignee"]))
+    if data.get("origin"):
+        cases = cases.filter(originating_office__code=data["origin"])
+    return cases
 
 
 def _queue(request: HttpRequest, kind: str) -> HttpResponse:
     actor = acting_actor(request)
-    form = QueueForm(request.GET or None)
-    rows, next_cursor, status = [], "", 200
+    assigning = actor.role in ASSIGNERS
+    # A supervisor sees each person's caseload beside their name; the others filter by name only.
+    loads = caseload(actor.office) if assigning else None
+    people = assignee_choices(loads) if assigning else []
+    assign_form, problem, status = AssignSelectionForm(people=people, prefix="assign"), "", 200
+    if request.method == "POST":
+        if not assigning:
+            raise PermissionDenied(_("Only supervisors assign cases."))
+        assign_form = AssignSelectionForm(request.POST, people=people, prefix="assign")
+        done, problem, status = _assign_selection(request, actor, assign_form)
+        if done is not None:
+            return done
+    form = _queue_form(request, actor, kind, people=_people_filter(loads))
+    rows, next_cursor = [], ""
     if form.is_bound and not form.is_valid():
         status = 400
     else:
-        cases = _queue_cases(kind, actor).annotate(due_key=Coalesce("due_at", Value(NEVER_DUE)))
         data = form.cleaned_data if form.is_bound else {}
-        if data.get("status"):
-            cases = cases.filter(status=data["status"])
-        if data.get("case_type"):
-            cases = cases.filter(case_type=data["case_type"])
+        cases = _filtered(kind, actor, data).annotate(due_key=Coalesce("due_at", Value(NEVER_DUE)))
         ordering = form.ordering() if form.is_bound else QueueForm.SORTS["newest"][1]
         try:
             rows, next_cursor = keyset_page(cases.values(*ROW_FIELDS, "due_key"), ordering, data.get("after", ""))
@@ -89,65 +116,108 @@ def _queue(request: HttpRequest, kind: str) -> HttpResponse:
         record_listing(by=actor, request=request, what=f"case queue: {kind}",
                        person_ids=(row["person_id"] for row in rows))
     first_query, next_query = page_links(request.GET, "after", next_cursor)
+    ticked = assign_form.data.getlist("assign-cases") if assign_form.is_bound else []
     context = {
         "form": form, "rows": rows, "kind": kind, "title": QUEUES[kind], "queues": QUEUES,
         "first_query": first_query, "next_query": next_query, "page_size": PAGE_SIZE,
         "first_page": not (form.is_bound and form.data.get("after")),
+        "assign_form": assign_form if assigning else None, "ticked": set(ticked), "problem": problem,
     }
     return render(request, "workflow/case_list.html", context, status=status)
 
 
+def _people_filter(loads) -> list[tuple[int, str]]:
+    """Whose cases a supervisor can narrow a queue to: the office's caseworkers, and anyone who left the office
+    with cases still assigned. Others filter by "nobody yet" only, at no extra query."""
+    return sorted(((load.user_id, load.name) for load in loads or ()), key=lambda item: item[1])
+
+
+def _assign_selection(
+    request: HttpRequest, actor: Actor, form: AssignSelectionForm
+) -> tuple[HttpResponse | None, str, int]:
+    """Assign the ticked cases: a redirect back to the same list, or (None, why not, status) with nothing saved."""
+    if not form.is_valid():
+        return None, "", 400
+    versions = form.cleaned_data["cases"]
+    membership = Membership.objects.caseworkers().filter(
+        office=actor.office, user_id=form.cleaned_data["assignee"]).select_related("user").first()
+    # Case.objects is scoped: a case of another office is simply not among the ones found.
+    found = set(Case.objects.filter(pk__in=versions, current_office=actor.office).values_list("pk", flat=True))
+    if found != set(versions):
+        return None, str(NOT_HERE_ANY_MORE), 409
+    try:
+        changed = assign_cases(versions, to=membership.user if membership else None, by=actor)
+    except StaleVersion:
+        return None, str(CHANGED_MEANWHILE), 409
+    except TransitionRefused as refused:
+        return None, refused.reason, 400
+    name = display_name(membership.user)
+    messages.success(request, ngettext(
+        "%(count)s case assigned to %(name)s.", "%(count)s cases assigned to %(name)s.", changed,
+    ) % {"count": changed, "name": name})
+    return redirect(request.get_full_path()), "", 302
+
+
+NOT_HERE_ANY_MORE = gettext_lazy(
+    "Some of the ticked cases are no longer held by your office. Nothing was saved: "
+    "the list below is as it is now, with your choice kept."
+)
+CHANGED_MEANWHILE = gettext_lazy(
+    "Someone changed some of the ticked cases while you were looking (another assignment or a step). "
+    "Nothing was saved: check the list below, as it is now, and assign again; your choice is kept."
+)
+
+
+@require_http_methods(["GET", "POST"])
 def case_queue(request: HttpRequest) -> HttpResponse:
     return _queue(request, "queue")
 
 
+@require_http_methods(["GET", "POST"])
 def my_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "mine")
 
 
+@require_http_methods(["GET", "POST"])
 def overdue_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "overdue")
 
 
+@require_http_methods(["GET", "POST"])
 def referred_cases(request: HttpRequest) -> HttpResponse:
     return _queue(request, "referred")
 
 
-def _person_label(row: dict) -> str:
-    born = "-".join(f"{part:02d}" for part in (row["birth_year"], row["birth_month"], row["birth_day"]) if part)
-    return f"{row['family_name']} {row['given_names']} ({born}) · #{row['id']}".replace("  ", " ")
-
-
-def _person_choices(persons) -> list[tuple[int, str]]:
-    fields = ("id", "family_name", "given_names", "birth_year", "birth_month", "birth_day")
-    return [(row["id"], _person_label(row)) for row in persons.values(*fields)[:PERSON_CHOICES]]
+@require_http_methods(["GET", "POST"])
+def answered_cases(request: HttpRequest) -> HttpResponse:
+    return _queue(request, "answered")
 
 
 def enquiry_create(request: HttpRequest) -> HttpResponse:
-    """A clerk logs a citizen's question against a person the office may see."""
+    """A clerk finds the person with the name-aware search (POSTed), then logs the citizen's question."""
     actor = acting_actor(request)
     if actor.is_read_only:
         raise PermissionDenied(_("Auditors read cases; they do not open them."))
-    # Person.objects is scoped: the choices never name a person the office may not read.
-    visible = Person.objects.current().order_by("family_name", "given_names", "pk")
-    search = PersonFilterForm(request.GET or None)
-    if request.method == "POST":
-        posted = request.POST.get("person", "")
-        persons = _person_choices(visible.filter(pk=int(posted))) if posted.isdigit() else []
-        form = OpenEnquiryForm(request.POST, persons=persons)
-        if form.is_valid():
-            person = visible.get(pk=form.cleaned_data["person"])
-            case = open_case("enquiry", person=person, by=actor, note=form.cleaned_data["note"].strip())
-            messages.success(request, _("Enquiry %(reference)s opened.") % {"reference": case.reference})
-            return redirect("workflow:case_detail", reference=case.reference)
-    else:
-        name = search.cleaned_data["name"].strip().upper() if search.is_valid() else ""
-        listed = visible.filter(family_name__startswith=name) if name else visible
-        initial = request.GET.get("person", "")
-        form = OpenEnquiryForm(persons=_person_choices(listed),
-                               initial={"person": int(initial)} if initial.isdigit() else {})
-    context = {"form": form, "search": search, "person_limit": PERSON_CHOICES}
-    return render(request, "workflow/enquiry_form.html", context, status=400 if form.errors else 200)
+    if request.method == "POST" and "find" in request.POST:
+        finder = PersonSearchForm(request.POST)
+        results = find_persons(request, actor, finder)
+        return render(request, "workflow/enquiry_form.html", {"finder": finder, "results": results},
+                      status=400 if finder.errors else 200)
+    chosen = request.POST.get("person", "") if request.method == "POST" else request.GET.get("person", "")
+    if not chosen.isdigit():
+        if request.method == "POST":
+            return redirect("workflow:enquiry_create")
+        return render(request, "workflow/enquiry_form.html", {"finder": PersonSearchForm(), "results": None})
+    # Person.objects is scoped: another office's person is a 404, never a form for them.
+    person = get_object_or_404(Person.objects.current(), pk=int(chosen))
+    form = OpenEnquiryForm(request.POST if request.method == "POST" else None, initial={"person": person.pk})
+    if request.method == "POST" and form.is_valid():
+        case = open_case("enquiry", person=person, by=actor, note=form.cleaned_data["note"].strip())
+        messages.success(request, _("Enquiry %(reference)s opened.") % {"reference": case.reference})
+        return redirect("workflow:case_detail", reference=case.reference)
+    record(by=actor, action=Action.READ, target=person, request=request)
+    return render(request, "workflow/enquiry_form.html", {"form": form, "person": person},
+                  status=400 if form.errors else 200)
 
 
 def _visible_case(reference: str) -> Case:
@@ -160,134 +230,66 @@ def _visible_case(reference: str) -> Case:
 
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """The page of a case whose type has no page of its own; a domain's case is sent to its domain's page."""
     actor = acting_actor(request)
     case = _visible_case(reference)
+    case_type = case_type_of(case)
+    if case_type.page:
+        # One page per case: the domain's shows the photo, checklist and fee a decision needs.
+        if request.method == "POST":
+            messages.error(request, _("This case is worked on its own page, shown here. Nothing was saved."))
+        return redirect(case_type.page_url(case.reference))
     if request.method == "POST":
+        def show(outcome: Outcome) -> HttpResponse:
+            return _detail_page(request, actor, _visible_case(reference) if outcome.refresh else case, outcome)
+
+        done = shared_post(request, actor, case, show=show)
+        if done is not None:
+            return done
         if actor.is_read_only:
             raise PermissionDenied(_("Auditors have read-only access."))
-        if "message" in request.POST:
-            return _retry(request, actor, OutboxMessage.objects.filter(case=case),
-                          redirect_to=("workflow:case_detail", {"reference": case.reference}))
-        if "take" in request.POST:
-            return _take(request, actor, case)
-        return _fire(request, actor, case)
+        return _detail_page(request, actor, case, Outcome(problem=_("That form is not known on this page.")))
     return _detail_page(request, actor, case)
 
 
-def _take(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    version = request.POST.get("version", "")
-    try:
-        take_case(case, by=actor, expected_version=int(version) if version.isdigit() else -1)
-    except StaleVersion:
-        current = _visible_case(case.reference)
-        return _detail_page(request, actor, current, status=409, problem=_(
-            "Someone else changed this case while you were looking; it is now assigned to %(name)s. "
-            "Take it over only if you agreed that with them."
-        ) % {"name": current.assignee.get_username() if current.assignee else "—"})
-    except TransitionRefused as refused:
-        return _detail_page(request, actor, case, problem=refused.reason, status=400)
-    messages.success(request, _("The case is now assigned to you."))
-    return redirect("workflow:case_detail", reference=case.reference)
-
-
-def _fire(request: HttpRequest, actor: Actor, case: Case) -> HttpResponse:
-    form = FireForm(request.POST, case_type=case_type_of(case))
-    if not form.is_valid():
-        # The page's error summary lists the form's errors, each linking to its field.
-        return _detail_page(request, actor, case, fire_form=form, status=400,
-                            kept=(request.POST.get("transition", ""), request.POST.get("note", "")))
-    data = form.cleaned_data
-    try:
-        fire(case, data["transition"], by=actor, expected_version=data["version"], note=data["note"])
-    except StaleVersion:
-        # Keep what the user typed and show the case as it is now: nothing is lost or overwritten.
-        return _detail_page(request, actor, _visible_case(case.reference), stale=True, status=409,
-                            kept=(data["transition"], data["note"]))
-    except TransitionRefused as refused:
-        return _detail_page(request, actor, case, problem=refused.reason, status=400,
-                            kept=(data["transition"], data["note"]))
-    case_type = case_type_of(case)
-    transition = case_type.by_name[data["transition"]]
-    messages.success(request, _("%(step)s: done. The case is now “%(status)s”.") % {
-        "step": transition.label or transition.name, "status": case_type.status_label(case.status)})
-    if not Case.objects.filter(pk=case.pk).exists():
-        return redirect("workflow:case_queue")
-    return redirect("workflow:case_detail", reference=case.reference)
-
-
-def _detail_page(request: HttpRequest, actor: Actor, case: Case, *, problem: str = "", stale: bool = False,
-                 fire_form: FireForm | None = None,
-                 kept: tuple[str, str] = ("", ""), status: int = 200) -> HttpResponse:
+def _detail_page(request: HttpRequest, actor: Actor, case: Case, outcome: Outcome | None = None) -> HttpResponse:
+    outcome = outcome or Outcome(status=200)
     record(by=actor, action=Action.READ, target=case.person, request=request)
     case_type = case_type_of(case)
-    options = options_for(case, actor)
-    kept_transition, kept_note = kept
-    allowed_names = {option.transition.name for option in options if option.allowed}
     context = {
         "case": case,
         "case_type": case_type,
         "status_label": case_type.status_label(case.status),
         "person": case.person,
-        "events": case.timeline(),
-        "options": options,
-        "kept_transition": kept_transition,
-        "fire_form": fire_form,
-        "kept_note": kept_note,
-        # A note typed for a step that is no longer possible is still shown, so it can be copied.
-        "orphan_note": kept_note if kept_note and kept_transition not in allowed_names else "",
-        "problem": problem,
-        "stale": stale,
-        "failed_messages": case.outbox.filter(state=OutboxMessage.State.FAILED).order_by("pk"),
-        "may_retry": _may_retry(actor),
-        "may_take": not actor.is_read_only and case.current_office_id == actor.office.pk
-        and case.closed_at is None and case.assignee_id != getattr(actor.user, "pk", None),
+        "problem": outcome.problem,
+        "stale": outcome.stale,
+        **shared_context(actor, case, kept=outcome.kept),
     }
-    return render(request, "workflow/case_detail.html", context, status=status)
-
-
-def _retry(request: HttpRequest, actor: Actor, messages_queryset, *, redirect_to: tuple[str, dict]) -> HttpResponse:
-    if not _may_retry(actor):
-        raise PermissionDenied(_("Only supervisors and administrators retry messages."))
-    form = RetryForm(request.POST)
-    message = None
-    if form.is_valid():
-        message = messages_queryset.filter(pk=form.cleaned_data["message"], state=OutboxMessage.State.FAILED).first()
-    if message is None:
-        messages.error(request, _("That message is not waiting for a retry (someone may have retried it already)."))
-    else:
-        retry_message(message, by=actor)
-        messages.success(request, _("Message %(id)s will be sent again.") % {"id": message.pk})
-    name, kwargs = redirect_to
-    return redirect(name, **kwargs)
-
-
-def _visible_messages(actor: Actor):
-    failed = OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED)
-    if actor.sees_all_offices:
-        return failed
-    # Case.objects is scoped: only messages of cases this office may read, never system-wide ones.
-    return failed.filter(Exists(Case.objects.filter(pk=OuterRef("case_id"))))
+    return render(request, "workflow/case_detail.html", context, status=outcome.status)
 
 
 @require_http_methods(["GET", "POST"])
 def operations(request: HttpRequest) -> HttpResponse:
     """Failed outbox messages across the cases the viewer may see, with their errors; staff retry them."""
     actor = acting_actor(request)
-    visible = _visible_messages(actor)
+    visible = failed_messages(actor)
     if request.method == "POST":
         if actor.is_read_only:
             raise PermissionDenied(_("Auditors have read-only access."))
-        return _retry(request, actor, visible, redirect_to=("workflow:operations", {}))
+        retry_from(request, actor, visible)
+        return redirect("workflow:operations")
     before = request.GET.get("before", "")
     page = visible.filter(pk__lt=int(before)) if before.isdigit() else visible
     rows = list(
         page.order_by("-pk").values("id", "kind", "attempts", "last_error", "created_at", "next_attempt_at",
-                                     "case__reference")[: PAGE_SIZE + 1]
+                                     "case__reference", "case__case_type")[: PAGE_SIZE + 1]
     )
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    for row in rows:
+        row["case_url"] = case_url(row["case__case_type"], row["case__reference"]) if row["case__reference"] else ""
     context = {
-        "rows": rows, "may_retry": _may_retry(actor),
+        "rows": rows, "may_retry": may_retry(actor),
         "next_query": urlencode({"before": rows[-1]["id"]}) if more else "",
         "first_page": not before,
     }

@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.identity.forms import DATE_OF_BIRTH_HELP, clean_date_of_birth
 from consular.identity.names import PartialDate
 from consular.workflow.forms import NOTE_MAX_LENGTH
+from consular.workflow.queues import Show
 from passports.models import Kind, PassportType, ReplacementReason, Status
 from passports.photos import MAX_FILE_BYTES, PHOTO_RULES
 
@@ -25,7 +27,7 @@ PHOTO_HELP = PHOTO_RULES
 
 
 class ApplicationQueueForm(forms.Form):
-    """Status filter, sort order and the keyset cursor of the passport queue."""
+    """Open or closed, status and kind filters, sort order and the keyset cursor of the passport queue."""
 
     SORTS = {
         # name: (label, ordering; the last field is always the primary key so the order is total)
@@ -35,6 +37,7 @@ class ApplicationQueueForm(forms.Form):
         "reference": (_("Reference"), ("reference", "id")),
     }
 
+    show = forms.ChoiceField(label=_("Show"), required=False, choices=Show.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
     kind = forms.ChoiceField(label=_("Kind of application"), required=False, choices=[("", _("Any")), *Kind.choices])
     sort = forms.ChoiceField(
@@ -112,7 +115,11 @@ class ApplicationForm(forms.Form):
     collecting_office = forms.TypedChoiceField(label=_("Collected at"), coerce=int)
     photo = PhotoField(required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        validators=[text.validate_multiline],
     )
     # Shown only to a supervisor, once the person turns out to have an open application of this type.
     second_application_reason = forms.CharField(

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from consular import text
 from consular.identity.forms import DATE_OF_BIRTH_HELP, clean_date_of_birth
 from consular.identity.names import PartialDate
 from passports.models import LossReport
@@ -152,6 +153,7 @@ class CollectForm(forms.Form):
             "TZ1234567” or “driving licence, New York, 123-456-789”."
         ),
         error_messages={"required": _("Say how the applicant's identity was checked.")},
+        validators=[text.validate_single_line],
     )
     version = VersionField()
 
@@ -192,12 +194,14 @@ class LossReportForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Where and when it was last seen, and how it was lost or taken."),
+        validators=[text.validate_multiline],
     )
     police_reference = forms.CharField(
         label=_("Police report reference"),
         max_length=64,
         required=False,
         help_text=_("Required when the passport was stolen."),
+        validators=[text.validate_single_line],
     )
     happened_on = forms.DateField(
         label=_("Lost or stolen on"),

@@ -16,16 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consular.audit.actions import Action, record, record_listing
+from consular.identity.actions import TooManyProbes, check_for_duplicates
 from consular.identity.models import IdentityDocument, Person
 from consular.identity.names import PartialDate
-from consular.identity.search import likely_duplicates, search_persons
+from consular.identity.views import find_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
 from consular.versions import StaleVersion
-from consular.workflow.actions import SecondOpenCase, TransitionRefused, fire, options_for
-from consular.workflow.forms import FireForm
-from consular.workflow.models import Case
+from consular.workflow.actions import SecondOpenCase, TransitionRefused
+from consular.workflow.case_pages import Kept, Outcome, shared_context, shared_post
+from consular.workflow.queues import Show
 from consular.workflow.transitions import case_type_of
 from passports import actions
 from passports.forms.applications import (
@@ -37,7 +38,6 @@ from passports.forms.applications import (
     VerifyItemForm,
 )
 from passports.models import ChecklistItem, Kind, PassportApplication, PassportType, Status, age_on
-from passports.transitions import CASE_TYPE
 
 ROW_FIELDS = (
     "id",
@@ -71,7 +71,7 @@ TYPE_LABELS = dict(PassportType.choices)
 def _queue_rows(actor: Actor):
     """The passport applications the acting office holds, as flat rows (PassportApplication.objects is scoped)."""
     return (
-        PassportApplication.objects.filter(case__current_office=actor.office, case__case_type=CASE_TYPE)
+        PassportApplication.objects.held_by(actor.office)
         .annotate(
             reference=F("case__reference"),
             submitted_at=F("case__submitted_at"),
@@ -96,7 +96,7 @@ def _labelled(row: dict) -> dict:
 
 @require_GET
 def application_queue(request: HttpRequest) -> HttpResponse:
-    """The acting office's passport applications, filtered by status and kind, 50 a page."""
+    """The acting office's passport applications (open ones unless asked), filtered by status and kind, 50 a page."""
     actor = acting_actor(request)
     form = ApplicationQueueForm(request.GET or None)
     rows, next_cursor, status = [], "", 200
@@ -105,6 +105,11 @@ def application_queue(request: HttpRequest) -> HttpResponse:
     else:
         applications = _queue_rows(actor)
         data = form.cleaned_data if form.is_bound else {}
+        # Open applications unless asked otherwise: what the office still has to do. A chosen status
+        # is exact (asking for "issued" shows the issued ones, which are closed).
+        show = Show.ALL if data.get("status") else data.get("show") or Show.OPEN
+        if show != Show.ALL:
+            applications = applications.filter(case__closed_at__isnull=show == Show.OPEN)
         if data.get("status"):
             applications = applications.filter(case__status=data["status"])
         if data.get("kind"):
@@ -203,18 +208,25 @@ def _fee_lines(actor: Actor, person: Person) -> list[FeeLine]:
     return lines
 
 
-def _other_records(actor: Actor, person: Person) -> list:
-    """Records that may be the same human as the chosen person, as the new-person page shows them."""
-    duplicates = likely_duplicates(
-        actor=actor,
-        family_name=person.family_name,
-        given_names=person.given_names,
-        family_name_reading=person.family_name_reading,
-        given_names_reading=person.given_names_reading,
-        date_of_birth=PartialDate(person.birth_year, person.birth_month, person.birth_day),
-        nationality=(person.nationalities or [""])[0],
-    )
-    return [duplicate for duplicate in duplicates if duplicate.person is None or duplicate.person.pk != person.pk]
+def _other_records(actor: Actor, person: Person, request: HttpRequest) -> list:
+    """Records the office may read that may be the same human as the chosen person (the check is audited).
+
+    Possible duplicates at offices it may not read are not shown in any form (HQ reviews those).
+    """
+    try:
+        check = check_for_duplicates(
+            by=actor,
+            family_name=person.family_name,
+            given_names=person.given_names,
+            family_name_reading=person.family_name_reading,
+            given_names_reading=person.given_names_reading,
+            date_of_birth=PartialDate(person.birth_year, person.birth_month, person.birth_day),
+            nationality=(person.nationalities or [""])[0],
+            request=request,
+        )
+    except TooManyProbes:
+        return []  # the intake goes on; the clerk's checks are paused, which person pages say
+    return [duplicate for duplicate in check.visible if duplicate.person.pk != person.pk]
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -244,7 +256,7 @@ def _intake_page(
         "open_application": second_open.existing if second_open and second_open.visible_to(actor) else None,
         "person": person,
         "form": form,
-        "duplicates": _other_records(actor, person),
+        "duplicates": _other_records(actor, person, request),
         "fee_lines": _fee_lines(actor, person),
         # A chosen file is never sent back to the browser: say so when the form comes back with errors.
         "photo_not_kept": bool(form.is_bound and form.errors and request.FILES.get("photo")),
@@ -260,6 +272,8 @@ def application_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Auditors read applications; they do not take them in."))
     # Person.objects is scoped: another office's person is a 404, never a form for them.
     persons = Person.objects.select_related("merged_into")
+    if request.method == "POST" and "find" in request.POST:
+        return _applicant_search(request, actor)
     if request.method == "POST":
         posted = request.POST.get("person", "")
         person = get_object_or_404(persons, pk=int(posted)) if posted.isdigit() else None
@@ -326,21 +340,15 @@ def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportAppl
 
 
 def _applicant_search(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = ApplicantSearchForm(request.GET or None)
-    results = None
-    if form.is_valid():
-        data = form.cleaned_data
-        results = search_persons(actor=actor, q=data["q"], date_of_birth=data["date_of_birth"])
-        # One entry per search: who looked for whom, and which records the list showed (as the person search).
-        record(
-            by=actor,
-            action=Action.READ,
-            request=request,
-            object_repr="person search",
-            changes={"query": form.cleaned_data["q"], "persons": " ".join(str(r.person.pk) for r in results)},
-        )
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "passports/application_search.html", {"form": form, "results": results}, status=status)
+    """Step 1: the shared, POSTed person search, each result with "Apply for this person"."""
+    form = ApplicantSearchForm(request.POST if request.method == "POST" else None)
+    results = find_persons(request, actor, form)
+    return render(
+        request,
+        "passports/application_search.html",
+        {"form": form, "results": results},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -357,6 +365,7 @@ def _visible_application(reference: str) -> PassportApplication:
             "case__person",
             "case__current_office",
             "case__originating_office",
+            "case__assignee",
             "collecting_office",
             "previous_passport",
             "batch",
@@ -369,11 +378,9 @@ def _visible_application(reference: str) -> PassportApplication:
 class Posted:
     """The form a POST brought back (kept on a refusal or a conflict), and which one it was."""
 
-    name: str  # "verify", "payment", "photo" or "transition"
+    name: str  # "verify", "payment" or "photo"
     form: Form | None = None
     item_pk: int | None = None
-    transition: str = ""
-    note: str = ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -391,8 +398,16 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
         return _pay(request, actor, application)
     if which == "photo":
         return _replace_photo(request, actor, application)
-    if which == "transition":
-        return _fire(request, actor, application)
+
+    def show(outcome: Outcome) -> HttpResponse:
+        shown = _visible_application(reference) if outcome.refresh else application
+        return _detail_page(request, actor, shown, problem=outcome.problem, stale=outcome.stale,
+                            status=outcome.status, kept=outcome.kept)
+
+    # Taking, assigning, retrying and the steps themselves: the same on every case's page.
+    done = shared_post(request, actor, application.case, show=show)
+    if done is not None:
+        return done
     return _detail_page(request, actor, application, problem=_("That form is not known on this page."), status=400)
 
 
@@ -477,33 +492,6 @@ def _replace_photo(request: HttpRequest, actor: Actor, application: PassportAppl
     return redirect("passports:application_detail", reference=application.case.reference)
 
 
-def _fire(request: HttpRequest, actor: Actor, application: PassportApplication) -> HttpResponse:
-    form = FireForm(request.POST, case_type=case_type_of(application.case))
-    kept = Posted("transition", form, transition=request.POST.get("transition", ""), note=request.POST.get("note", ""))
-    if not form.is_valid():
-        # The page's error summary lists the form's errors, each linking to its field.
-        return _detail_page(request, actor, application, posted=kept, status=400)
-    data = form.cleaned_data
-    kept.note = data["note"]
-    case = application.case
-    try:
-        fire(case, data["transition"], by=actor, expected_version=data["version"], note=data["note"])
-    except StaleVersion:
-        return _conflict(request, actor, application, kept)
-    except TransitionRefused as refused:
-        return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
-    case_type = case_type_of(case)
-    transition = case_type.by_name[data["transition"]]
-    messages.success(
-        request,
-        _("%(step)s: done. The application is now “%(status)s”.")
-        % {"step": transition.label or transition.name, "status": case_type.status_label(case.status)},
-    )
-    if not Case.objects.filter(pk=case.pk).exists():
-        return redirect("passports:application_queue")
-    return redirect("passports:application_detail", reference=case.reference)
-
-
 def _conflict(request: HttpRequest, actor: Actor, application: PassportApplication, kept: Posted) -> HttpResponse:
     """Someone changed the application first: show it as it is now, with what this user typed, as a 409."""
     return _detail_page(
@@ -527,6 +515,7 @@ def _detail_page(
     problem: str = "",
     stale: bool = False,
     status: int = 200,
+    kept: Kept | None = None,
 ) -> HttpResponse:
     posted = posted or Posted("")
     case = application.case
@@ -539,17 +528,14 @@ def _detail_page(
     for item in application.checklist:
         form = None
         if may_work and not item.verified:
-            kept = posted.name == "verify" and posted.item_pk == item.pk
-            form = posted.form if kept else VerifyItemForm(prefix=f"item-{item.pk}")
+            brought_back = posted.name == "verify" and posted.item_pk == item.pk
+            form = posted.form if brought_back else VerifyItemForm(prefix=f"item-{item.pk}")
         checklist.append(ChecklistRow(item, form, item.code == ChecklistItem.Code.FAMILY_REGISTER))
     payment_form = photo_form = None
     if may_work and not application.is_paid:
         payment_form = posted.form if posted.name == "payment" else _payment_form(application)
     if may_work:
         photo_form = posted.form if posted.name == "photo" else PhotoForm(prefix="photo")
-    options = options_for(case, actor)
-    allowed_names = {option.transition.name for option in options if option.allowed}
-    kept_transition, kept_note = (posted.transition, posted.note) if posted.name == "transition" else ("", "")
     passport = application.current_passport if case.status in PRODUCED_STATUSES else None
     context = {
         "application": application,
@@ -564,17 +550,12 @@ def _detail_page(
         "payment_form": payment_form,
         "photo_form": photo_form,
         "photo_not_kept": posted.name == "photo" and bool(request.FILES.get("photo-photo")),
-        "options": options,
-        "kept_transition": kept_transition,
-        "fire_form": posted.form if posted.name == "transition" else None,
-        "kept_note": kept_note,
-        # A note typed for a step that is no longer possible is still shown, so it can be copied.
-        "orphan_note": kept_note if kept_note and kept_transition not in allowed_names else "",
         "posted": posted.name,
         "problem": problem,
         "stale": stale,
-        "events": case.timeline(),
         "passport": passport,
+        # Who works on it, the next steps, failed messages and the timeline: as on every case's page.
+        **shared_context(actor, case, kept=kept),
     }
     return render(request, "passports/application_detail.html", context, status=status)
 

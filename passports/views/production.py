@@ -59,19 +59,34 @@ REFERENCE_PREFIX = "P-"
 # ---------------------------------------------------------------------------------------
 
 
+# At HQ, officers run production; their supervisors and the auditors read it.
+PRODUCTION_READERS = frozenset({Role.HQ_OFFICER, Role.SUPERVISOR, Role.AUDITOR})
+
+
+def may_read_production(actor: Actor) -> bool:
+    """The rule of the production pages, and of the navigation that links them."""
+    return actor.sees_all_offices and actor.role in PRODUCTION_READERS
+
+
 def _production_actor(request: HttpRequest) -> Actor:
-    """Production is HQ's: other offices do not see it at all (404); at HQ, officers work and auditors read."""
+    """Production is HQ's: other offices do not see it at all (404); at HQ, officers work and others read."""
     actor = acting_actor(request)
     # The same rule as ProductionBatch.objects, so a page and its batches appear together or not at all.
     if not actor.sees_all_offices:
         raise Http404
-    if actor.role not in (Role.HQ_OFFICER, Role.AUDITOR):
+    if not may_read_production(actor):
         raise PermissionDenied(_("Passport production is run by HQ officers."))
     return actor
 
 
 def _may_produce(actor: Actor) -> bool:
     return actor.office.kind == Office.Kind.HQ and actor.role == Role.HQ_OFFICER
+
+
+def _ensure_producer(actor: Actor) -> None:
+    # Readers of production (auditors, HQ supervisors) see the pages; only HQ officers post on them.
+    if not _may_produce(actor):
+        raise PermissionDenied(_("Passport production is run by HQ officers."))
 
 
 def _ensure_writer(actor: Actor) -> None:
@@ -126,7 +141,7 @@ def production_queue(request: HttpRequest) -> HttpResponse:
     selection_form, oldest_form = BatchFromSelectionForm(), BatchFromOldestForm()
     series_form = NumberSeriesForm()
     if request.method == "POST":
-        _ensure_writer(actor)
+        _ensure_producer(actor)
         which = request.POST.get("form", "")
         if which == "selection":
             selection_form = BatchFromSelectionForm(request.POST)
@@ -277,7 +292,7 @@ def batch_detail(request: HttpRequest, reference: str) -> HttpResponse:
     batch = _visible_batch(reference)
     if request.method == "GET":
         return _batch_page(request, actor, batch)
-    _ensure_writer(actor)
+    _ensure_producer(actor)
     step = request.POST.get("step", "")
     if step not in BATCH_STEPS:
         return _batch_page(request, actor, batch, problem=_("That step is not one a batch has."), status=400)
@@ -418,7 +433,7 @@ DESK_FIELDS = (
 def _at_the_desk(actor: Actor, status: str):
     """Applications of this office at one step of collection, with the number of their newest booklet."""
     newest_number = Passport.unscoped.filter(application=OuterRef("pk")).order_by("-pk").values("number")[:1]
-    return PassportApplication.objects.filter(case__status=status, case__current_office=actor.office).annotate(
+    return PassportApplication.objects.held_by(actor.office).filter(case__status=status).annotate(
         passport_number=Subquery(newest_number)
     )
 

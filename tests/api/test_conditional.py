@@ -128,14 +128,14 @@ def test_put_missing_a_field_is_a_400_problem_and_changes_nothing(supervisor_cli
     assert unchanged(nyc_holiday)
 
 
-def test_moving_a_holiday_onto_another_is_a_400_problem_and_changes_nothing(supervisor_client, url, nyc_holiday, nyc):
+def test_moving_a_holiday_onto_another_is_a_409_problem_and_changes_nothing(supervisor_client, url, nyc_holiday, nyc):
     Holiday.unscoped.create(office=nyc, date=date(2027, 12, 25), name="Christmas")
 
     response = send_json(
         supervisor_client, "patch", url, {"date": "2027-12-25"}, **{"If-Match": f'"{nyc_holiday.pk}-1"'}
     )
 
-    assert_problem(response, 400)
+    assert_problem(response, 409)
     assert unchanged(nyc_holiday)
 
 

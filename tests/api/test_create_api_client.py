@@ -101,7 +101,7 @@ def test_revoking_a_client_whose_token_was_just_used_stops_it_at_once(osaka, api
     from consular.offices.actions import revoke_api_client
 
     _output, token = create("OSA", "Osaka system")
-    assert api(token).get("/api/v1/me/").status_code == 200  # the lookup is now cached
+    assert api(token).get("/api/v1/me/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         revoke_api_client(ApiClient.unscoped.get(), by=None)

@@ -3,6 +3,8 @@
 import hashlib
 import json
 
+import pytest
+
 from consular.api.models import IdempotencyRecord
 from consular.audit.models import AuditEntry
 from consular.offices.models import Holiday
@@ -108,7 +110,7 @@ def test_same_key_and_body_from_a_different_principal_is_not_a_replay(signed_in,
     response = add_holiday(signed_in(hq_admin), "NYC", THANKSGIVING, key="shared-key")
 
     # Run afresh, so it meets the one-holiday-a-day rule instead of getting nyc_supervisor's response.
-    assert_problem(response, 400)
+    assert_problem(response, 409)
     assert not response.has_header("Idempotent-Replayed")
 
 
@@ -173,3 +175,19 @@ def test_records_older_than_a_day_are_purged_and_newer_ones_kept(db):
 
     assert purge_expired_records() == 1
     assert list(IdempotencyRecord.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+@pytest.mark.parametrize("key", ["", "k" * 201, "has space", "ключ", "tab\there"])
+def test_a_key_outside_the_published_pattern_is_a_400_and_saves_nothing(signed_in, nyc_supervisor, key):
+    response = send_json(
+        signed_in(nyc_supervisor), "post", "/api/v1/offices/NYC/holidays/", THANKSGIVING, **{"Idempotency-Key": key}
+    )
+
+    assert assert_problem(response, 400)["type"].endswith("/idempotency-key-missing")
+    assert not Holiday.unscoped.exists()
+
+
+def test_a_key_of_200_visible_characters_is_taken(signed_in, nyc_supervisor):
+    response = add_holiday(signed_in(nyc_supervisor), "NYC", THANKSGIVING, key="k" * 199 + "~")
+
+    assert response.status_code == 201, response.content

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from consular.offices.models import Holiday
+from tests.api.conftest import assert_problem
 
 LIST = "/api/v1/offices/OSA/holidays/"
 # Token lookup, office, one page of holidays; a little headroom, but far below one query per row.
@@ -60,13 +61,22 @@ def test_last_page_has_no_next_link(api, osaka_client, osaka):
     assert len(body["results"]) == 2
 
 
-def test_page_size_is_capped(api, osaka_client, osaka):
+def test_the_largest_page_is_200_rows(api, osaka_client, osaka):
     _client, token = osaka_client
     add_holidays(osaka, 205)
 
-    body = json.loads(api(token).get(f"{LIST}?page_size=1000").content)
+    body = json.loads(api(token).get(f"{LIST}?page_size=200").content)
 
     assert len(body["results"]) == 200
+
+
+@pytest.mark.parametrize("size", ["0", "201", "-3", "null", "", "5.0", "١٢"])
+def test_a_page_size_outside_1_to_200_is_a_400_problem_naming_it(api, osaka_client, osaka, size):
+    _client, token = osaka_client
+
+    for url in (LIST, "/api/v1/cases/", "/api/v1/passports/applications/"):
+        body = assert_problem(api(token).get(url, {"page_size": size}), 400)
+        assert [error["field"] for error in body["errors"]] == ["page_size"], url
 
 
 def test_default_page_is_fifty_rows(api, osaka_client, osaka):

@@ -40,10 +40,10 @@ def test_every_invalid_field_is_listed(signed_in, nyc_supervisor, nyc):
     assert sorted(error["field"] for error in body["errors"]) == ["date", "name"]
 
 
-def test_second_holiday_on_the_same_day_is_a_400_problem_and_saves_nothing(signed_in, nyc_supervisor, nyc_holiday):
+def test_second_holiday_on_the_same_day_is_a_409_problem_and_saves_nothing(signed_in, nyc_supervisor, nyc_holiday):
     response = add_holiday(signed_in(nyc_supervisor), "NYC", {"date": str(nyc_holiday.date), "name": "Again"})
 
-    body = assert_problem(response, 400)
+    body = assert_problem(response, 409)
     assert [error["field"] for error in body["errors"]] == ["date"]
     assert Holiday.unscoped.count() == 1
 

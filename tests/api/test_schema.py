@@ -106,3 +106,93 @@ def test_docs_page_has_no_inline_style_or_script_the_csp_would_refuse(signed_in,
     assert response.status_code == 200
     assert "<style" not in body
     assert "<script>" not in body, "scripts come from files (the split view), never inline"
+
+
+# The schema describes what the server does (issue 8, finding 7)
+
+
+def operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_problem_status_is_problem_json_with_the_shared_problem_shape(schema):
+    problem = schema["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+    assert problem["properties"]["errors"]["items"] == {"$ref": "#/components/schemas/ProblemFieldError"}
+    for path, method, operation in operations(schema):
+        for status, response in operation["responses"].items():
+            if status.startswith("4"):
+                assert list(response["content"]) == ["application/problem+json"], (path, method, status)
+
+
+def test_every_operation_lists_the_statuses_the_shared_machinery_answers(schema):
+    for path, method, operation in operations(schema):
+        statuses = set(operation["responses"])
+        assert {"400", "401", "403", "406", "429"} <= statuses, (path, method)
+        if "requestBody" in operation:
+            assert {"413", "415", "422"} <= statuses, (path, method)
+        headers = header_parameters(operation)
+        if "Idempotency-Key" in headers:
+            assert {"409", "422"} <= statuses, (path, method)
+        if "If-Match" in headers:
+            assert {"412", "428"} <= statuses, (path, method)
+        if "{" in path:
+            assert "404" in statuses, (path, method)
+
+
+def test_the_idempotency_key_is_documented_with_the_bounds_the_server_enforces(schema):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "Idempotency-Key":
+                assert parameter["schema"]["minLength"] == 1 and parameter["schema"]["maxLength"] == 200
+                assert parameter["schema"]["pattern"] == "^[!-~]{1,200}$", (path, method)
+
+
+def test_page_size_bounds_in_the_schema_are_the_servers(schema):
+    bounds = {}
+    for path, _method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "page_size":
+                bounds[path] = (parameter["schema"]["minimum"], parameter["schema"]["maximum"])
+    assert bounds == {
+        "/api/v1/cases/": (1, 200),
+        "/api/v1/offices/": (1, 200),
+        "/api/v1/offices/{code}/holidays/": (1, 200),
+        "/api/v1/passports/applications/": (1, 200),
+        "/api/v1/passports/invalidated/": (1, 1000),
+    }
+
+
+def test_the_person_search_is_a_post_without_idempotency_key_and_persons_has_no_get(schema):
+    search = schema["paths"]["/api/v1/persons/search/"]
+    assert set(search) == {"post"}
+    assert "Idempotency-Key" not in header_parameters(search["post"])
+    assert set(schema["paths"]["/api/v1/persons/"]) == {"post"}
+
+
+def test_a_likely_duplicate_answer_is_documented_as_a_problem_listing_them(schema):
+    conflict = schema["paths"]["/api/v1/persons/"]["post"]["responses"]["409"]["content"]["application/problem+json"]
+    assert conflict["schema"] == {"$ref": "#/components/schemas/LikelyDuplicatesProblem"}
+    duplicate = schema["components"]["schemas"]["LikelyDuplicate"]
+    assert {"score", "reasons", "person"} <= set(duplicate["properties"])
+
+
+def test_request_bodies_publish_what_the_server_refuses_in_text(schema):
+    person = schema["components"]["schemas"]["NewPersonRequest"]["properties"]
+    assert person["family_name"]["pattern"].startswith("^[^\\u0000]*[^\\u0000")
+    assert person["nationalities"]["maxItems"] == 10
+    assert person["birth_year"]["type"] == "integer"
+
+
+def test_links_hand_an_applications_reference_and_etag_to_every_write(schema):
+    created = schema["paths"]["/api/v1/passports/applications/"]["post"]["responses"]["201"]["links"]
+    payment = created["passport_application_payment_create"]
+    assert payment["parameters"] == {
+        "path.reference": "$response.body#/reference",
+        "header.If-Match": "$response.header.ETag",
+    }
+    recorded = schema["paths"]["/api/v1/persons/"]["post"]["responses"]["201"]["links"]
+    assert recorded["passport_applications_create"]["requestBody"] == {"person": "$response.body#/id"}
+    assert recorded["persons_retrieve"]["parameters"] == {"path.id": "$response.body#/id"}

@@ -65,7 +65,7 @@ def test_clerk_takes_a_case_and_a_colleagues_stale_take_is_a_conflict(staff_page
 
     page.get_by_role("button", name=ja("Take this case")).click()
     expect(page.get_by_role("status")).to_have_text(ja("The case is now assigned to you."))
-    expect(assignee_on(page)).to_contain_text("nyc_clerk")
+    expect(assignee_on(page)).to_contain_text("Naomi Clark")  # by name, as colleagues know her
     expect(page.get_by_role("button", name=ja("Take this case"))).to_have_count(0)  # it is theirs already
 
     page.get_by_role("link", name=ja("Back to the queue")).click()
@@ -79,11 +79,11 @@ def test_clerk_takes_a_case_and_a_colleagues_stale_take_is_a_conflict(staff_page
     # The supervisor's page is stale: their take is refused, and the page shows who has the case now.
     supervisor_page.get_by_role("button", name=ja("Take this case")).click()
     stale = ja("Someone else changed this case while you were looking; it is now assigned to %(name)s. "
-               "Take it over only if you agreed that with them.") % {"name": "nyc_clerk"}
+               "Take it over only if you agreed that with them.") % {"name": "Naomi Clark"}
     expect(supervisor_page.get_by_role("alert")).to_contain_text(stale)
-    expect(assignee_on(supervisor_page)).to_contain_text("nyc_clerk")
+    expect(assignee_on(supervisor_page)).to_contain_text("Naomi Clark")
     # Taking it now would be a deliberate take-over, and the button says so.
-    take_over = ja("Take over from %(name)s") % {"name": "nyc_clerk"}
+    take_over = ja("Take over from %(name)s") % {"name": "Naomi Clark"}
     expect(supervisor_page.get_by_role("button", name=take_over)).to_be_visible()
     supervisor_page.goto("/cases/mine/")
     expect(supervisor_page.get_by_text(ja("No cases match."))).to_be_visible()

@@ -34,7 +34,12 @@ def test_enquiry_is_opened_referred_to_hq_answered_and_back_at_the_mission(staff
     # The New York clerk logs the question and starts on it.
     sign_in(page, "nyc_clerk")
     page.goto("/cases/new/enquiry/")
-    page.get_by_label(ja("Person"), exact=True).select_option(value=str(person.pk))
+    page.get_by_label(ja("Name"), exact=True).fill("KOBAYASHI YUKI")
+    page.get_by_role("button", name=ja("Search")).click()
+    # The search went as a POST: the name is in no address the browser keeps.
+    assert "KOBAYASHI" not in page.url
+    row = page.get_by_role("row").filter(has_text="KOBAYASHI YUKI")
+    row.get_by_role("link", name=ja("Open an enquiry for this person")).click()
     page.get_by_label(ja("What the citizen asks")).fill("Can my child's passport be renewed by post?")
     page.get_by_role("button", name=ja("Open the enquiry")).click()
     expect(page.get_by_role("status")).to_contain_text("E-")

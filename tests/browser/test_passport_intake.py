@@ -53,6 +53,7 @@ def test_an_application_taken_in_at_new_york_is_approved_produced_at_hq_and_hand
     page.get_by_role("link", name=ja("Take in an application")).click()
     page.get_by_label(ja("Applicant's name")).fill("WATANABE AOI")
     page.get_by_role("button", name=ja("Search")).click()
+    assert "WATANABE" not in page.url  # POSTed: no name in the address bar, the history or a log
     row = page.get_by_role("row").filter(has_text="WATANABE AOI")
     row.get_by_role("link", name=ja("Apply for this person")).click()
 

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from consular.audit.models import AuditEntry
 from consular.identity.actions import (
@@ -315,3 +316,82 @@ def test_an_unknown_document_status_is_refused(nyc, nyc_clerk):
     with pytest.raises(ValidationError):
         change_document_status(document, by=actor_for(nyc_clerk), status="shredded", expected_version=1)
     assert IdentityDocument.unscoped.get().version == 1
+
+
+# --- free text: one form, nothing invisible (consular.text) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("family_name_native", "山田\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("given_names_native", "花\u200b子", "U+200B ZERO WIDTH SPACE"),
+        ("place_of_birth", "Tokyo\x07", "U+0007 BELL"),
+        ("place_of_birth", "Tokyo\r\nJapan", "U+000D CARRIAGE RETURN"),
+        ("address_abroad", "1 Main St\n\u2067New York", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+        ("address_home", "東京都\t千代田区", "U+0009 CHARACTER TABULATION"),
+        ("email", "hanako@exa\u202emple.com", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("family_name", "YAMA\tDA", "U+0009 CHARACTER TABULATION"),
+        ("given_names", "HANA\u00adKO", "U+00AD SOFT HYPHEN"),
+        ("family_name_reading", "やまだ\u200f", "U+200F RIGHT-TO-LEFT MARK"),
+    ],
+)
+def test_invisible_and_control_characters_are_refused_by_name_and_save_nothing(nyc_clerk, field, value, named):
+    with pytest.raises(ValidationError) as raised:
+        create_person(by=actor_for(nyc_clerk), **{**HANAKO, field: value})
+    [message] = [str(message) for message in raised.value.message_dict[field]]
+    assert named in message
+    assert Person.unscoped.count() == 0
+
+
+def test_an_update_with_a_bidi_override_is_refused_and_changes_nothing(nyc, nyc_clerk):
+    person = create_person(by=actor_for(nyc_clerk), **HANAKO)
+    with pytest.raises(ValidationError) as raised:
+        update_person(person, by=actor_for(nyc_clerk), expected_version=1, place_of_birth="Osaka\u202eokyoT")
+    assert "place_of_birth" in raised.value.message_dict
+    person.refresh_from_db()
+    assert (person.place_of_birth, person.version) == ("", 1)
+
+
+def test_text_is_kept_in_nfc_with_line_breaks_as_lf(nyc_clerk):
+    person = create_person(
+        by=actor_for(nyc_clerk),
+        **{**HANAKO, "family_name_native": "\ufa19谷"},
+        place_of_birth="Re\u0301union",
+        address_abroad="1 Main St\r\nApt 2\rNew York\r\n",
+    )
+    person.refresh_from_db()
+    assert person.place_of_birth == "Réunion"
+    assert person.address_abroad == "1 Main St\nApt 2\nNew York"
+    assert person.family_name_native == "\ufa19谷"  # 神谷 with the variant 神 (U+FA19), as the person writes it
+
+
+def test_joiners_a_script_needs_are_kept(nyc_clerk):
+    person = create_person(by=actor_for(nyc_clerk), **{**HANAKO, "given_names_native": "می\u200cخواهم"})
+    assert person.given_names_native == "می\u200cخواهم"
+
+
+def test_a_cyrillic_letter_in_a_latin_name_says_what_it_is_and_looks_like(nyc_clerk):
+    with pytest.raises(ValidationError) as raised:
+        create_person(by=actor_for(nyc_clerk), **{**HANAKO, "family_name": "YАMADA"})  # Cyrillic А
+    with translation.override("en"):
+        assert [str(message) for message in raised.value.message_dict["family_name"]] == [
+            "“А” (U+0410 CYRILLIC CAPITAL LETTER A) is not the Latin letter A it looks like; type the Latin A."
+        ]
+    assert Person.unscoped.count() == 0
+
+
+def test_full_width_latin_letters_are_kept_as_plain_capitals(nyc_clerk):
+    person = create_person(by=actor_for(nyc_clerk), **{**HANAKO, "family_name": "ＹＡＭＡＤＡ"})
+    assert (person.family_name, person.given_names) == ("YAMADA", "HANAKO")
+
+
+@pytest.mark.parametrize("code", ["KOC", "FFN", "XKX"])
+def test_a_nationality_no_state_has_is_refused(nyc_clerk, code):
+    with translation.override("en"), pytest.raises(ValidationError, match=f"{code} is not a country code"):
+        create_person(by=actor_for(nyc_clerk), **{**HANAKO, "nationalities": [code]})
+
+
+def test_stateless_and_refugee_codes_of_doc_9303_are_nationalities(nyc_clerk):
+    person = create_person(by=actor_for(nyc_clerk), **{**HANAKO, "nationalities": ["XXA"]})
+    assert person.nationalities == ["XXA"]

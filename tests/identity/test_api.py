@@ -1,6 +1,8 @@
 import json
 import uuid
 
+import pytest
+
 from consular.audit.models import AuditEntry
 from consular.identity.actions import create_person
 from consular.identity.models import Person, Sex
@@ -26,6 +28,7 @@ NEW = {
     "nationalities": ["JPN"],
 }
 PERSONS = "/api/v1/persons/"
+SEARCH = "/api/v1/persons/search/"
 
 
 def on_file(user, **fields) -> Person:
@@ -36,15 +39,17 @@ def post_person(client, body, key: str | None = None):
     return send_json(client, "post", PERSONS, body, **{"Idempotency-Key": key or str(uuid.uuid4())})
 
 
-# Search
+# Search: POSTed, so that names and dates of birth never appear in a URL
+
+
+def search(client, **terms):
+    return send_json(client, "post", SEARCH, terms)
 
 
 def test_search_returns_ranked_persons_with_score_and_reasons(signed_in, nyc_clerk):
     person = on_file(nyc_clerk)
     on_file(nyc_clerk, given_names="HANAE")
-    response = signed_in(nyc_clerk).get(
-        PERSONS, {"q": "ONO HANAKO", "date_of_birth": "1984-07-03", "nationality": "jpn"}
-    )
+    response = search(signed_in(nyc_clerk), q="ONO HANAKO", date_of_birth="1984-07-03", nationality="jpn")
     assert response.status_code == 200
     results = response.json()["results"]
     assert results[0]["person"]["id"] == person.pk
@@ -53,39 +58,67 @@ def test_search_returns_ranked_persons_with_score_and_reasons(signed_in, nyc_cle
     assert results[0]["person"]["date_of_birth"] == "1984-07-03"
 
 
+def test_a_search_is_audited_as_a_read_and_needs_no_idempotency_key(signed_in, nyc_clerk):
+    person = on_file(nyc_clerk)
+    client = signed_in(nyc_clerk)
+    first, again = search(client, q="OHNO HANAKO"), search(client, q="OHNO HANAKO")
+    assert first.json() == again.json() and first.json()["results"][0]["person"]["id"] == person.pk
+    reads = AuditEntry.unscoped.filter(action="read", object_repr="person search")
+    assert reads.count() == 2 and reads.first().changes["persons"] == str(person.pk)
+
+
 def test_search_does_not_return_another_offices_person(signed_in, nyc_clerk, london_clerk):
     on_file(london_clerk)
-    response = signed_in(nyc_clerk).get(PERSONS, {"q": "OHNO HANAKO"})
+    response = search(signed_in(nyc_clerk), q="OHNO HANAKO")
     assert response.json() == {"results": []}
 
 
 def test_search_without_a_query_is_a_400_problem(signed_in, nyc_clerk):
-    body = assert_problem(signed_in(nyc_clerk).get(PERSONS), 400)
+    body = assert_problem(search(signed_in(nyc_clerk)), 400)
     assert body["errors"][0]["field"] == "q"
 
 
-def test_search_with_a_bad_date_or_nationality_is_a_400_problem(signed_in, nyc_clerk):
-    body = assert_problem(
-        signed_in(nyc_clerk).get(PERSONS, {"q": "OHNO", "date_of_birth": "07/03/1984", "nationality": "JAPAN"}), 400
-    )
+def test_search_with_a_malformed_date_or_nationality_is_a_400_problem(signed_in, nyc_clerk):
+    body = assert_problem(search(signed_in(nyc_clerk), q="OHNO", date_of_birth="07/03/1984", nationality="JAPAN"), 400)
     assert {error["field"] for error in body["errors"]} == {"date_of_birth", "nationality"}
+
+
+@pytest.mark.parametrize("date_of_birth", ["0000-07-03", "1984-13-13", "1984-40-03"])
+def test_search_with_a_date_that_cannot_be_one_is_a_422_problem(signed_in, nyc_clerk, date_of_birth):
+    body = assert_problem(search(signed_in(nyc_clerk), q="OHNO", date_of_birth=date_of_birth), 422)
+    assert [error["field"] for error in body["errors"]] == ["date_of_birth"]
+
+
+def test_search_terms_of_the_wrong_json_type_are_a_400_problem(signed_in, nyc_clerk):
+    body = assert_problem(search(signed_in(nyc_clerk), q=42, limit="5"), 400)
+    assert {error["field"] for error in body["errors"]} == {"q", "limit"}
+
+
+def test_a_get_on_persons_is_a_405_pointing_to_the_search_and_reads_nothing(signed_in, nyc_clerk):
+    on_file(nyc_clerk)
+    response = signed_in(nyc_clerk).get(PERSONS, {"q": "OHNO HANAKO", "date_of_birth": "1984-07-03"})
+    body = assert_problem(response, 405)
+    assert "/api/v1/persons/search/" in body["detail"]
+    assert response["Allow"] == "POST, OPTIONS"
+    assert "OHNO" not in response.content.decode()
+    assert not AuditEntry.unscoped.filter(object_repr="person search").exists()
 
 
 def test_search_costs_the_same_queries_for_1_and_50_results(signed_in, nyc_clerk, django_assert_max_num_queries):
     client = signed_in(nyc_clerk)
     on_file(nyc_clerk)
-    client.get(PERSONS, {"q": "OHNO HANAKO"})  # warm the session and membership caches
+    search(client, q="OHNO HANAKO")  # warm the session and membership caches
     with django_assert_max_num_queries(12) as one:
-        assert len(client.get(PERSONS, {"q": "OHNO HANAKO"}).json()["results"]) == 1
+        assert len(search(client, q="OHNO HANAKO").json()["results"]) == 1
     for number in range(49):
         on_file(nyc_clerk, birth_year=1930 + number)
     with django_assert_max_num_queries(len(one.captured_queries)):
-        assert len(client.get(PERSONS, {"q": "OHNO HANAKO", "limit": 50}).json()["results"]) == 50
+        assert len(search(client, q="OHNO HANAKO", limit=50).json()["results"]) == 50
 
 
 def test_the_osaka_client_searches_its_own_persons(api, osaka_client, nyc_clerk):
     on_file(nyc_clerk)
-    response = api(osaka_client[1]).get(PERSONS, {"q": "OHNO HANAKO"})
+    response = search(api(osaka_client[1]), q="OHNO HANAKO")
     assert response.status_code == 200 and response.json() == {"results": []}
 
 
@@ -137,14 +170,13 @@ def test_likely_duplicates_are_a_409_problem_listing_them(signed_in, nyc_clerk):
     assert Person.unscoped.count() == 1
 
 
-def test_a_duplicate_at_another_office_is_listed_without_personal_data(signed_in, nyc_clerk, london_clerk):
+def test_a_duplicate_at_another_office_is_never_shown_and_goes_to_review(signed_in, nyc_clerk, london_clerk):
     on_file(london_clerk)
     response = post_person(signed_in(nyc_clerk), NEW)
-    body = assert_problem(response, 409)
-    assert body["duplicates"] == [
-        {"score": body["duplicates"][0]["score"], "office": "LON", "person": None, "reasons": []}
-    ]
-    assert "OHNO" not in response.content.decode()
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["duplicate_review"] == "pending"
+    assert "score" not in body and "office" not in body and "OHNO" not in response.content.decode()
 
 
 def test_confirm_new_creates_despite_duplicates_and_the_same_key_can_then_be_used(signed_in, nyc_clerk):
@@ -173,9 +205,22 @@ def test_bad_input_is_a_400_problem_and_saves_nothing(signed_in, nyc_clerk):
     assert Person.unscoped.count() == 0
 
 
-def test_names_the_model_refuses_are_a_400_problem_and_save_nothing(signed_in, nyc_clerk):
-    body = assert_problem(post_person(signed_in(nyc_clerk), {**NEW, "family_name": "ONO3", "confirm_new": True}), 400)
+def test_names_the_model_refuses_are_a_422_problem_and_save_nothing(signed_in, nyc_clerk):
+    body = assert_problem(post_person(signed_in(nyc_clerk), {**NEW, "family_name": "ONO3", "confirm_new": True}), 422)
     assert [error["field"] for error in body["errors"]] == ["family_name"]
+    assert Person.unscoped.count() == 0
+
+
+def test_hidden_characters_and_look_alikes_are_a_422_on_their_field_and_save_nothing(signed_in, nyc_clerk):
+    client = signed_in(nyc_clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    hidden = {"family_name": "ОNO", "given_names_native": "花子\u2066", "place_of_birth": "\x07"}  # Cyrillic О
+    body = assert_problem(post_person(client, {**NEW, **hidden}), 422)
+    errors = {error["field"]: error["message"] for error in body["errors"]}
+    assert set(errors) == {"family_name", "given_names_native", "place_of_birth"}
+    assert "U+041E CYRILLIC CAPITAL LETTER O" in errors["family_name"]
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in errors["given_names_native"]
+    assert "U+0007 BELL" in errors["place_of_birth"]
     assert Person.unscoped.count() == 0
 
 

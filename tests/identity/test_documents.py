@@ -104,18 +104,26 @@ def test_the_api_lists_the_persons_documents(signed_in, nyc_clerk, hanako):
     assert [row["number"] for row in response.json()["results"]] == ["TR7654321"]
 
 
-def test_the_api_refuses_bad_input_with_a_problem_per_field_and_saves_nothing(signed_in, nyc_clerk, hanako):
+def test_the_api_refuses_what_the_schema_forbids_as_a_400_per_field_and_saves_nothing(signed_in, nyc_clerk, hanako):
     body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"kind": "visa", "issuing_state": "ZZ9",
-                                                                          "expires_on": "2018-01-01"}), 400)
-    assert {error["field"] for error in body["errors"]} == {"kind", "issuing_state"}
-    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"expires_on": "2018-01-01"}), 400)
+                                                                          "number": 1234567}), 400)
+    assert {error["field"] for error in body["errors"]} == {"kind", "issuing_state", "number"}
+    assert not IdentityDocument.unscoped.exists()
+
+
+def test_the_api_refuses_what_the_rules_refuse_as_a_422_per_field_and_saves_nothing(signed_in, nyc_clerk, hanako):
+    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"expires_on": "2018-01-01"}), 422)
     assert [error["field"] for error in body["errors"]] == ["expires_on"]
+    # A code of the right shape that no state has, and a number that is not letters and digits.
+    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"issuing_state": "KOC", "number": "TR#1"}),
+                          422)
+    assert {error["field"] for error in body["errors"]} == {"issuing_state", "number"}
     assert not IdentityDocument.unscoped.exists()
 
 
 def test_the_api_refuses_a_number_already_on_file(signed_in, nyc_clerk, hanako):
     IdentityDocumentFactory(person=hanako, number="TR1234567", issuing_state="JPN")
-    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT), 400)
+    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT), 422)
     assert [error["field"] for error in body["errors"]] == ["number"]
     assert IdentityDocument.unscoped.count() == 1
 

@@ -50,7 +50,7 @@ def reauthenticated(client):
 
 def test_search_page_ranks_persons_with_score_and_reasons(signed_in, nyc_clerk):
     person = on_file(nyc_clerk)
-    response = signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OONO HANAKO"})
+    response = signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OONO HANAKO", "find": "1"})
     assert response.status_code == 200
     assert response.context["results"][0].person == person
     assert "Reasons" in response.content.decode()
@@ -61,21 +61,32 @@ def test_search_page_without_a_query_shows_only_the_form(signed_in, nyc_clerk):
     assert response.status_code == 200 and response.context["results"] is None
 
 
+def test_search_is_posted_so_no_name_or_date_of_birth_reaches_a_url(signed_in, nyc_clerk):
+    on_file(nyc_clerk)
+    client = signed_in(nyc_clerk)
+    page = client.get(reverse("identity:person_search")).content.decode()
+    assert 'method="post"' in page and 'role="search"' in page
+    # A search typed into the address bar, as the old GET form sent it, searches nothing.
+    typed = client.get(reverse("identity:person_search"), {"q": "OHNO HANAKO", "date_of_birth": "1984-07-03"})
+    assert typed.context["results"] is None
+    assert not AuditEntry.unscoped.filter(object_repr="person search").exists()
+
+
 def test_search_page_refuses_a_bad_date_of_birth_clearly(signed_in, nyc_clerk):
-    response = signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OHNO", "date_of_birth": "3 July"})
+    response = signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OHNO", "date_of_birth": "3 July"})
     assert response.status_code == 400
     assert "YYYY-MM-DD" in response.content.decode()
 
 
 def test_search_page_does_not_show_another_offices_person(signed_in, nyc_clerk, london_clerk):
     on_file(london_clerk)
-    response = signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
+    response = signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
     assert response.context["results"] == []
 
 
 def test_a_search_is_audited_with_the_persons_shown(signed_in, nyc_clerk):
     person = on_file(nyc_clerk)
-    signed_in(nyc_clerk).get(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
+    signed_in(nyc_clerk).post(reverse("identity:person_search"), {"q": "OHNO HANAKO"})
     entry = AuditEntry.unscoped.filter(action="read", object_repr="person search").get()
     assert entry.changes == {"query": "OHNO HANAKO", "persons": str(person.pk)}
 
@@ -121,13 +132,12 @@ def test_confirming_creates_the_new_person_anyway(signed_in, nyc_clerk):
     assert Person.unscoped.count() == 2
 
 
-def test_a_duplicate_at_another_office_shows_no_personal_data(signed_in, nyc_clerk, london_clerk):
+def test_a_duplicate_at_another_office_shows_nothing_of_it(signed_in, nyc_clerk, london_clerk):
     on_file(london_clerk, given_names_native="花子")
-    response = signed_in(nyc_clerk).post(reverse("identity:person_create"), FORM)
+    response = signed_in(nyc_clerk).post(reverse("identity:person_create"), FORM, follow=True)
     page = response.content.decode()
-    assert "another office (LON)" in page
-    assert "OHNO" not in page and "花子" not in page
-    assert Person.unscoped.count() == 1
+    assert "OHNO" not in page and "花子" not in page and "LON" not in page
+    assert Person.unscoped.count() == 2  # recorded; HQ reviews the pair
 
 
 def test_bad_input_is_refused_clearly_and_saves_nothing(signed_in, nyc_clerk):
@@ -145,6 +155,23 @@ def test_invalid_latin_letters_are_refused_by_the_action_and_save_nothing(signed
     )
     assert response.status_code == 400
     assert response.context["form"].errors["family_name"]
+    assert Person.unscoped.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("family_name_native", "小野\u202e", "Contains an invisible control character (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+        ("place_of_birth", "Osaka\u200b", "Contains an invisible control character (U+200B ZERO WIDTH SPACE)"),
+        ("family_name", "ОNO", "“О” (U+041E CYRILLIC CAPITAL LETTER O) is not the Latin letter O it looks like"),
+    ],
+)
+def test_hidden_characters_and_look_alikes_are_refused_next_to_their_field(signed_in, nyc_clerk, field, value, message):
+    # No confirm_new: the field is refused before any duplicate check runs.
+    response = signed_in(nyc_clerk).post(reverse("identity:person_create"), {**FORM, field: value})
+    assert response.status_code == 400
+    assert [message in error for error in response.context["form"].errors[field]] == [True]
+    assert message in response.text
     assert Person.unscoped.count() == 0
 
 

@@ -238,6 +238,19 @@ def test_a_batch_allocates_numbers_computes_the_mrz_and_exports_with_a_checksum(
     assert approved.case.status == Status.IN_PRODUCTION
 
 
+def test_a_batch_refuses_a_name_the_mrz_cannot_write_and_names_the_application(approved, hq_actor, nyc, hq):
+    from consular.identity.models import Person
+
+    # Written past the validators (an import, an old record): the batch must not print a passport
+    # whose MRZ leaves the given names out, nor fail with a server error.
+    Person.unscoped.filter(pk=approved.case.person_id).update(given_names="ΑΛΈΞΑΝΔΡΟΣ")
+    with pytest.raises(ValidationError) as refused:
+        actions.create_batch(by=hq_actor)
+    assert refused.value.messages[0].startswith(f"{approved.case.reference}: The given names hold “Α”")
+    assert not ProductionBatch.unscoped.exists() and not IdentityDocument.unscoped.exists()
+    assert NumberSeries.objects.get().next_number == 1
+
+
 def test_only_hq_officers_produce_passports(approved, officer):
     with pytest.raises(PermissionDenied):
         actions.create_batch(by=officer)
@@ -332,6 +345,18 @@ def test_collection_without_saying_how_identity_was_checked_changes_nothing(appr
     assert application.case.status == Status.READY
 
 
+def test_collection_evidence_with_a_hidden_character_is_refused_by_name_and_changes_nothing(approved, clerk, hq_actor):
+    produce_and_receive(approved, hq_actor, clerk)
+    application = PassportApplication.unscoped.get(pk=approved.pk)
+
+    with pytest.raises(ValidationError) as raised:
+        actions.collect_passport(application, by=clerk, expected_version=application.case.version,
+                                 identity_evidence="Driving licence \u202e987654")
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in errors_of(raised)["identity_evidence"][0]
+    application.case.refresh_from_db()
+    assert application.case.status == Status.READY
+
+
 def test_a_passport_not_collected_within_six_months_lapses_once(approved, clerk, hq_actor):
     passport = produce_and_receive(approved, hq_actor, clerk)
     lapse_day = actions.add_years_months(passport.issued_on, 6)
@@ -381,6 +406,21 @@ def test_a_theft_needs_a_police_reference_and_a_report_is_made_once(applicant, n
     with pytest.raises(ValidationError, match="already Lost"):
         actions.report_loss(document, by=by, details=actions.LossDetails(kind="lost", circumstances="Again"))
     assert LossReport.unscoped.count() == 1 and Invalidation.objects.count() == 1
+
+
+def test_a_loss_report_with_control_characters_is_refused_by_field_and_keeps_line_breaks(applicant, nyc_clerk):
+    document = IdentityDocumentFactory(person=applicant)
+    by = actor_for(nyc_clerk)
+    hidden = actions.LossDetails(kind="stolen", circumstances="Bag\x1b[2J taken", police_reference="NYPD\u200b-7")
+    with pytest.raises(ValidationError) as raised:
+        actions.report_loss(document, by=by, details=hidden)
+    errors = errors_of(raised)
+    assert "U+001B ESCAPE" in errors["circumstances"][0] and "U+200B ZERO WIDTH SPACE" in errors["police_reference"][0]
+    assert not LossReport.unscoped.exists()
+
+    report = actions.report_loss(document, by=by, details=actions.LossDetails(
+        kind="lost", circumstances="Left on the subway\r\nat 59 St\r\n"))
+    assert report.circumstances == "Left on the subway\nat 59 St"
 
 
 def test_a_foreign_passport_lost_is_recorded_but_not_put_in_our_border_feed(applicant, nyc_clerk):
@@ -433,7 +473,9 @@ def test_a_passport_lookup_for_a_loss_report_is_audited_and_probing_is_stopped(a
     with pytest.raises(actions.TooManyLookups):
         actions.find_passport_to_report(by=by, number="TK3333333", family_name="SATO", date_of_birth=born)
     lookups = AuditEntry.objects.filter(username="london_clerk", action="read")
-    assert lookups.count() == 1 + actions.LOOKUP_FAILURES_PER_HOUR
+    # The match, each miss, and the refused attempt: every lookup is in the audit log.
+    assert lookups.count() == 1 + actions.LOOKUP_FAILURES_PER_HOUR + 1
+    assert lookups.filter(object_repr=f"{actions.LOOKUP_MISS}: refused").count() == 1
     assert lookups.filter(object_repr__endswith="no match").count() == actions.LOOKUP_FAILURES_PER_HOUR
 
 

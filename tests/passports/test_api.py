@@ -199,15 +199,12 @@ def test_the_same_key_with_another_body_is_a_422_problem(osaka_api, osaka_person
     ("change", "field"),
     [
         ({"photo": "not base64 at all!"}, "photo"),
-        ({"photo": b64(b"GIF89a, not a photo")}, "photo"),
+        ({"photo": b64(b"GIF89a") + "\n"}, "photo"),
         ({"kind": "express"}, "kind"),
         ({"validity_years": 7}, "validity_years"),
-        ({"person": None}, "person"),
-        ({"person": 999_999}, "person"),
-        ({"kind": "renewal"}, "previous_passport"),
-        ({"previous_passport": 999_999}, "previous_passport"),
-        ({"collecting_office": "XXX"}, "collecting_office"),
-        ({"passport_type": "diplomatic", "validity_years": 5}, "passport_type"),
+        ({"validity_years": "10"}, "validity_years"),
+        ({"person": "42"}, "person"),
+        ({"note": 3}, "note"),
     ],
 )
 def test_malformed_input_is_a_400_problem_and_saves_nothing(osaka_api, osaka_person, hq, change, field):
@@ -217,10 +214,31 @@ def test_malformed_input_is_a_400_problem_and_saves_nothing(osaka_api, osaka_per
     assert (saved_rows(), IdempotencyRecord.objects.count()) == before
 
 
-def test_a_ten_year_passport_for_a_minor_is_a_400_problem(osaka_api, osaka, fees, hq):
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"photo": b64(b"GIF89a, not a photo")}, "photo"),
+        ({"person": None}, "person"),
+        ({"person": 999_999}, "person"),
+        ({"kind": "renewal"}, "previous_passport"),
+        ({"previous_passport": 999_999}, "previous_passport"),
+        ({"collecting_office": "XXX"}, "collecting_office"),
+        ({"passport_type": "diplomatic", "validity_years": 5}, "passport_type"),
+    ],
+)
+def test_well_formed_input_the_rules_refuse_is_a_422_problem_and_saves_nothing(
+    osaka_api, osaka_person, hq, change, field
+):
+    before = (saved_rows(), IdempotencyRecord.objects.count())
+    body = assert_problem(post(osaka_api, APPLICATIONS, new_application(osaka_person) | change), 422)
+    assert field in {error["field"] for error in body["errors"]}, body
+    assert (saved_rows(), IdempotencyRecord.objects.count()) == before
+
+
+def test_a_ten_year_passport_for_a_minor_is_a_422_problem(osaka_api, osaka, fees, hq):
     minor = PersonFactory(created_by_office=osaka, family_name="SUZUKI", birth_year=timezone.now().year - 15)
     before = saved_rows()
-    body = assert_problem(post(osaka_api, APPLICATIONS, new_application(minor)), 400)
+    body = assert_problem(post(osaka_api, APPLICATIONS, new_application(minor)), 422)
     (error,) = body["errors"]
     assert error["field"] == "validity_years" and "from age 18" in error["message"]
     assert saved_rows() == before
@@ -236,14 +254,14 @@ def test_a_refused_application_for_a_new_person_saves_the_person_neither(osaka_a
     }
     before = saved_rows()
     body = assert_problem(
-        post(osaka_api, APPLICATIONS, {"new_person": new_person, "kind": "new", "validity_years": 10}), 400
+        post(osaka_api, APPLICATIONS, {"new_person": new_person, "kind": "new", "validity_years": 10}), 422
     )
     assert [error["field"] for error in body["errors"]] == ["validity_years"]
     assert saved_rows() == before
 
 
 def test_a_person_of_another_office_cannot_be_named(osaka_api, applicant, hq):
-    body = assert_problem(post(osaka_api, APPLICATIONS, new_application(applicant)), 400)
+    body = assert_problem(post(osaka_api, APPLICATIONS, new_application(applicant)), 422)
     assert body["errors"][0]["field"] == "person" and "TANAKA" not in json.dumps(body)
     assert PassportApplication.objects.count() == 0
 
@@ -338,18 +356,18 @@ def test_an_upload_fills_the_checklist_item_and_moves_the_etag(osaka_api, osaka_
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "status", "field"),
     [
-        ({"item": "loss_report", "file": b64(PDF)}, "item"),
-        ({"item": "passport_stamp", "file": b64(PDF)}, "item"),
-        ({"item": "family_register", "file": "%%%"}, "file"),
-        ({"item": "family_register", "file": b64(b"MZ\x90\x00 an executable")}, "file"),
+        ({"item": "loss_report", "file": b64(PDF)}, 422, "item"),
+        ({"item": "passport_stamp", "file": b64(PDF)}, 400, "item"),
+        ({"item": "family_register", "file": "%%%"}, 400, "file"),
+        ({"item": "family_register", "file": b64(b"MZ\x90\x00 an executable")}, 422, "file"),
     ],
 )
-def test_a_bad_upload_is_a_400_problem_and_saves_nothing(osaka_api, osaka_application, body, field):
+def test_a_bad_upload_is_a_4xx_problem_and_saves_nothing(osaka_api, osaka_application, body, status, field):
     reference = osaka_application.case.reference
     response = post(osaka_api, f"{detail(reference)}documents/", body, if_match=etag(osaka_api, reference))
-    assert assert_problem(response, 400)["errors"][0]["field"] == field
+    assert assert_problem(response, status)["errors"][0]["field"] == field
     osaka_application.refresh_from_db()
     assert osaka_application.version == 1
     assert not osaka_application.checklist_items.exclude(upload="").exists()
@@ -509,6 +527,14 @@ def test_collection_needs_the_identity_evidence_and_a_passport_ready(osaka_api, 
     assert assert_problem(blank, 400)["errors"][0]["field"] == "identity_evidence"
     not_received = post(osaka_api, path, {"identity_evidence": "Driving licence"}, if_match=etag(osaka_api, reference))
     assert "no passport ready" in assert_problem(not_received, 422)["detail"]
+
+
+def test_collection_evidence_with_a_hidden_character_is_a_422_on_the_field(osaka_api, dispatched):
+    reference = dispatched.case.reference
+    hidden = post(osaka_api, f"{detail(reference)}collection/", {"identity_evidence": "Licence\u2067 42"},
+                  if_match=etag(osaka_api, reference))
+    [error] = assert_problem(hidden, 422)["errors"]
+    assert error["field"] == "identity_evidence" and "U+2067" in error["message"]
 
 
 def test_handing_over_by_transition_points_to_the_collection_endpoint(osaka_api, dispatched):
@@ -741,13 +767,13 @@ def test_a_prefecture_verifies_pays_and_approves_entirely_over_rest(osaka_api, o
     assert Case.objects.get(pk=osaka_application.case_id).current_office.code == "HQ"
 
 
-def test_a_stale_family_register_extract_is_a_400_naming_the_field_and_saves_nothing(osaka_api, osaka_application):
+def test_a_stale_family_register_extract_is_a_422_naming_the_field_and_saves_nothing(osaka_api, osaka_application):
     reference = osaka_application.case.reference
     old = (osaka_application.applied_on - timedelta(days=400)).isoformat()
 
     response = verify_over_api(osaka_api, reference, "family_register", {"document_dated": old})
 
-    body = assert_problem(response, 400)
+    body = assert_problem(response, 422)
     assert [error["field"] for error in body["errors"]] == ["document_dated"]
     assert not osaka_application.checklist_items.get(code="family_register").verified
 
@@ -756,7 +782,7 @@ def test_an_unknown_checklist_item_is_a_404(osaka_api, osaka_application):
     assert_problem(verify_over_api(osaka_api, osaka_application.case.reference, "passport_stamp"), 404)
 
 
-def test_a_wrong_payment_is_a_400_and_a_stale_one_a_412(osaka_api, osaka_application):
+def test_a_wrong_payment_is_a_422_and_a_stale_one_a_412(osaka_api, osaka_application):
     reference = osaka_application.case.reference
     read = etag(osaka_api, reference)
 
@@ -764,7 +790,7 @@ def test_a_wrong_payment_is_a_400_and_a_stale_one_a_412(osaka_api, osaka_applica
     verify_over_api(osaka_api, reference, "photo")
     stale = post(osaka_api, f"{detail(reference)}payment/", {"amount": 16_000, "currency": "JPY"}, if_match=read)
 
-    assert_problem(wrong, 400)
+    assert_problem(wrong, 422)
     assert_problem(stale, 412)
     assert not PassportApplication.objects.get(pk=osaka_application.pk).is_paid
 

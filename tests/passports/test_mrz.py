@@ -9,7 +9,9 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from passports.mrz import PassportData, check_digit, name_field, parse_td3, td3_lines, transliterate
+from consular import countries
+from consular.transliteration import ARABIC, CYRILLIC, LATIN
+from passports.mrz import CannotWrite, PassportData, check_digit, name_field, parse_td3, td3_lines, transliterate
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -274,21 +276,94 @@ def test_diplomatic_and_german_codes_are_written_as_given():
         ({"sex": "<"}, "sex"),
         ({"surname": ""}, "surname"),
         ({"surname": "'-'"}, "surname"),
-        ({"surname": "Щербаков"}, "surname"),
+        ({"surname": "Παπαδόπουλος"}, "The surname holds “Π” .U\\+03A0 GREEK CAPITAL LETTER PI."),
+        ({"given_names": "ΑΛΈΞΑΝΔΡΟΣ"}, "The given names hold “Α” .U\\+0391 GREEK CAPITAL LETTER ALPHA."),
+        ({"given_names": "민준"}, "given names hold “민”"),
+        ({"surname": "山田"}, "surname holds “山”"),
+        ({"surname": "SMITH 3RD"}, "surname holds the digit “3”"),
+        ({"given_names": "-"}, "given names have no letters"),
+        ({"issuing_state": "KOC"}, "issuing state KOC is not a country code"),
+        ({"nationality": "FFN"}, "nationality FFN is not a country code"),
+        ({"nationality": "XKX"}, "nationality XKX is not a country code"),
+        ({"issuing_state": "IAO"}, "issuing state IAO is not a country code"),
+        ({"issuing_state": "ANT"}, "ISO 3166 has withdrawn"),
         ({"number": ""}, "document number"),
         ({"number": "TK-123"}, "document number"),
         ({"number": "tk1234567"}, "document number"),
         ({"number": "TK12345678"}, "longer than 9"),
-        ({"optional_data": "A" * 15}, "optional data"),
-        ({"optional_data": "zé"}, "optional data"),
+        ({"optional_data": "A" * 15}, "personal number"),
+        ({"optional_data": "zé"}, "personal number"),
         ({"expiry_date": date(1999, 12, 31)}, "date of expiry"),
         ({"birth_date": None, "birth_year": 1974, "birth_month": 13}, "not a date"),
         ({"birth_date": None, "birth_year": 1975, "birth_month": 2, "birth_day": 29}, "not a date"),
     ],
 )
 def test_td3_lines_refuses_what_an_mrz_cannot_hold(changes, complaint):
-    with pytest.raises(ValueError, match=complaint):
+    with pytest.raises(CannotWrite, match=complaint) as refusal:
         td3_lines(replace(SPECIMEN, **changes))
+    # The field the caller turns into a form error is the one that was refused.
+    changed = next(iter(changes))
+    assert refusal.value.field == ("birth_date" if changed.startswith("birth") else changed)
+
+
+def test_a_refusal_is_a_sentence_in_the_readers_language():
+    with pytest.raises(CannotWrite) as refusal:
+        td3_lines(replace(SPECIMEN, given_names="ΑΛΈΞΑΝΔΡΟΣ"))
+    with translation.override("ja"):
+        assert "ICAO" in str(refusal.value.message)
+        assert str(refusal.value.message) != str(refusal)
+
+
+@pytest.mark.parametrize(
+    ("printed", "written"),
+    [
+        # Doc 9303 Part 3, section 6 B (Cyrillic), the base column.
+        ("Щербаков", "SHCHERBAKOV"),
+        ("Юлия Ёлкина", "IULIIA<ELKINA"),
+        ("Хрущёв", "KHRUSHCHEV"),
+        ("Объедков", "OBIEEDKOV"),  # Ъ is IE
+        ("Ольга", "OLGA"),  # the soft sign has no row and is left out, as those passports print it
+        ("Ђорђе Јованов", "DORDE<JOVANOV"),  # Ђ U+0402 is D, Ј J
+        # Section 6 C (Arabic): X marks a letter Latin has no letter for; shadda doubles.
+        ("محمد", "MXHMD"),
+        ("عبّاس", "EBBAS"),
+        ("فضّة", "FXDZDZXAH"),  # teh marbuta at the end of a component is XAH
+        ("فاطمة الزهراء", "FAXTTMXAH<ALZHRAXE"),
+        # Latin letters Table A leaves out lose only their marks (4.6: no diacritical marks).
+        ("Ștefănescu", "STEFANESCU"),
+        ("ＹＡＭＡＤＡ", "YAMADA"),  # full-width, as a Japanese keyboard types it
+    ],
+)
+def test_cyrillic_arabic_and_latin_names_are_transliterated_by_the_tables(printed, written):
+    assert transliterate(printed) == written
+
+
+def test_a_cyrillic_letter_table_b_has_no_row_for_is_refused():
+    # Table B lists U+0402 Ђ but not U+040B Ћ (its row 04BA Һ → C may have meant it; we do not guess).
+    with pytest.raises(CannotWrite, match="U\\+040B CYRILLIC CAPITAL LETTER TSHE"):
+        td3_lines(replace(SPECIMEN, surname="Ћирић"))
+
+
+def test_a_greek_given_name_is_refused_not_left_out():
+    with pytest.raises(CannotWrite) as refusal:
+        td3_lines(replace(SPECIMEN, given_names="ΑΛΈΞΑΝΔΡΟΣ"))
+    assert refusal.value.field == "given_names"
+    assert "GREEK CAPITAL LETTER ALPHA" in str(refusal.value)
+
+
+# Doc 9303 Part 3, section 5, Parts A to E and G, beside two ISO codes.
+WRITTEN_CODES = [
+    "D", "D<<", "GBD", "GBN", "GBO", "GBP", "GBS", "RKS", "UNO", "UNA", "UNK", "EUE", "XBA", "XIM", "XCC", "XCE",
+    "XCO", "XEC", "XPO", "XES", "XMP", "XOM", "XDC", "XXA", "XXB", "XXC", "XXX", "UTO", "JPN", "DEU",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", WRITTEN_CODES)
+def test_codes_doc_9303_adds_to_iso_3166_are_written_and_read(code):
+    line1, line2 = td3_lines(replace(SPECIMEN, issuing_state=code, nationality=code))
+    parsed = parse_td3(f"{line1}\n{line2}", today=TODAY)
+    assert parsed.valid, [str(error.message) for error in parsed.errors]
+    assert parsed.issuing_state == parsed.nationality == code.ljust(3, "<")
 
 
 # --- Reading errors -----------------------------------------------------------------------
@@ -411,9 +486,51 @@ def test_malformed_fields_are_named(line1, line2, field):
     assert _fields(f"{line1}\n{line2}") == [field]
 
 
+@pytest.mark.parametrize(
+    ("name", "position"),
+    [
+        ("ERIKSSON<<ANNA<MARIA<<<<X<<<<<<<<<<<<<<<<", 30),  # a letter written into the filler
+        ("ERIKSSON<<ANNA<<MARIA<<<<<<<<<<<<<<<<<<<<", 22),  # components are separated by one filler
+        ("ERIKSSON<<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<", 17),  # the identifiers by exactly two
+        ("ARKFREITH".ljust(38, "<") + "Q", 44),
+    ],
+)
+def test_letters_after_the_fillers_that_end_the_name_are_an_error(name, position):
+    line1 = "P<UTO" + name[:39]
+    text = f"{line1}\n{SPECIMEN_LINE2}"
+    assert _fields(text) == ["name"]
+    assert _messages(text) == [
+        f"The name has letters after the fillers that end it, from position {position} of line 1."
+    ]
+
+
+@pytest.mark.parametrize(("line1", "line2", "message"), [
+    ("P<KOC" + SPECIMEN_LINE1[5:], SPECIMEN_LINE2,
+     "The issuing state KOC is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+    (SPECIMEN_LINE1, _line2("L898902C3", "FFN", "740812", "F", "120415", "ZE184226B"),
+     "The nationality FFN is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+    ("P<DE<" + SPECIMEN_LINE1[5:], SPECIMEN_LINE2,
+     "The issuing state DE< is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."),
+])  # fmt: skip
+def test_codes_that_no_state_or_organisation_has_are_named(line1, line2, message):
+    assert _messages(f"{line1}\n{line2}") == [message]
+
+
+def test_a_code_iso_withdrew_is_still_read_from_an_old_document():
+    line1 = "P<ANT" + SPECIMEN_LINE1[5:]
+    line2 = _line2("L898902C3", "NTZ", "740812", "F", "120415", "ZE184226B")
+    assert parse_td3(f"{line1}\n{line2}", today=TODAY).valid
+
+
 # --- Properties ---------------------------------------------------------------------------
 
 NAME_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÄÖÜÅØÑÉÇßæ -'"
+MRZ_CODES = sorted(countries.MRZ_WRITE_CODES)
+# Every letter Doc 9303 Part 3, section 6 has a row for, capital and small (Arabic has no case), and
+# the separators and punctuation of 4.6.
+CYRILLIC_ALPHABET = "".join(CYRILLIC) + "".join(CYRILLIC).lower() + " -"
+ARABIC_ALPHABET = "".join(ARABIC) + "\u0629\u064e\u064f\u0650 "
+TABLE_A_ALPHABET = "".join(LATIN) + "".join(c.lower() for c in LATIN if len(c.lower()) == 1) + "ÀÇÈŠŽĄ -'"
 # The project's autouse fixtures are function-scoped but touch nothing tested here. No example database:
 # a failure prints its example, and runs do not depend on what an earlier run saved.
 SETTINGS = settings(
@@ -440,11 +557,12 @@ def birth_dates(draw) -> dict:
 def passport_data(draw) -> PassportData:
     return PassportData(
         document_code=draw(st.sampled_from(["P", "P<", "PD", "PO", "PP"])),
-        issuing_state=draw(st.from_regex(r"[A-Z]{3}", fullmatch=True) | st.just("D<<")),
+        issuing_state=draw(st.sampled_from(MRZ_CODES) | st.just("D<<")),
         surname=draw(st.text(NAME_ALPHABET, min_size=1, max_size=50).filter(transliterate)),
-        given_names=draw(st.text(NAME_ALPHABET, max_size=60)),
+        # Given names of only hyphens and spaces are refused (see the property below); not generated here.
+        given_names=draw(st.text(NAME_ALPHABET, max_size=60).filter(lambda g: transliterate(g) or not g.strip())),
         number=draw(st.from_regex(r"[A-Z0-9]{1,9}", fullmatch=True)),
-        nationality=draw(st.from_regex(r"[A-Z]{3}", fullmatch=True) | st.just("D")),
+        nationality=draw(st.sampled_from(MRZ_CODES)),
         sex=draw(st.sampled_from("FMX")),
         expiry_date=draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))),
         optional_data=draw(st.just("") | st.from_regex(r"[A-Z0-9]([A-Z0-9<]{0,12}[A-Z0-9])?", fullmatch=True)),
@@ -518,3 +636,42 @@ def test_reading_any_text_never_raises(text):
 def test_reading_any_two_lines_of_44_never_raises(lines):
     parsed = parse_td3("\n".join(lines), today=TODAY)
     assert all(error.field and str(error.message) for error in parsed.errors)
+
+
+@SETTINGS
+@given(st.text(CYRILLIC_ALPHABET, min_size=1, max_size=60), st.text(ARABIC_ALPHABET, max_size=40))
+def test_generated_cyrillic_and_arabic_names_round_trip_through_the_tables(surname, given_names):
+    surname = surname if transliterate(surname) else "Щ"  # only spaces and hyphens: no surname to write
+    line1, line2 = td3_lines(replace(SPECIMEN, surname=surname, given_names=given_names))
+    parsed = parse_td3(f"{line1}\n{line2}", today=TODAY)
+    assert parsed.valid, [str(error.message) for error in parsed.errors]
+    written = transliterate(surname) + ("<<" + transliterate(given_names) if transliterate(given_names) else "")
+    if len(written) <= 39:
+        assert parsed.surname == transliterate(surname).replace("<", " ")
+        assert parsed.given_names == transliterate(given_names).replace("<", " ")
+    else:
+        _assert_read_back(parsed.surname, surname)
+        _assert_read_back(parsed.given_names, given_names)
+
+
+@SETTINGS
+@given(st.text(TABLE_A_ALPHABET + CYRILLIC_ALPHABET, min_size=1, max_size=30))
+def test_every_letter_of_a_table_is_written_as_at_least_one_letter(name):
+    letters = [char for char in name if char.isalpha() and char not in "Ьь"]
+    assert len(transliterate(name).replace("<", "")) >= len(letters)
+
+
+@SETTINGS
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_name_is_written_or_refused_never_shortened_to_nothing(surname, given_names):
+    try:
+        line1, line2 = td3_lines(replace(SPECIMEN, surname=surname, given_names=given_names))
+    except CannotWrite as refusal:
+        assert refusal.field in ("surname", "given_names")
+        assert str(refusal.message)
+        return
+    parsed = parse_td3(f"{line1}\n{line2}", today=TODAY)
+    assert parsed.valid, [str(error.message) for error in parsed.errors]
+    assert parsed.surname
+    # Given names that were typed are written, at least as an initial; blank ones are no given name.
+    assert bool(parsed.given_names) == bool(given_names.strip())

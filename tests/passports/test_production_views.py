@@ -210,6 +210,21 @@ def test_creating_a_batch_when_the_numbers_ran_out_is_rejected_and_saves_nothing
     assert Case.unscoped.get(pk=approved.case_id).status == Status.APPROVED
 
 
+def test_a_batch_whose_mrz_cannot_be_written_is_refused_by_name_and_saves_nothing(english, hq_officer, approved):
+    # A record from before the Latin-name rule (or written past it): the MRZ writer refuses it,
+    # and HQ reads which application and why instead of a server error.
+    Person = type(approved.case.person)
+    Person.unscoped.filter(pk=approved.case.person_id).update(given_names="ΑΛΈΞΑΝΔΡΟΣ")
+    response = english(hq_officer).post(QUEUE, {"form": "selection", "applications": [approved.pk]})
+    assert response.status_code == 400
+    assert approved.case.reference in response.text
+    assert "The given names hold “Α” (U+0391 GREEK CAPITAL LETTER ALPHA)" in response.text
+    assert "no batch was created" in response.text
+    assert not ProductionBatch.unscoped.exists() and not Passport.unscoped.exists()
+    assert NumberSeries.objects.get().next_number == 1
+    assert Case.unscoped.get(pk=approved.case_id).status == Status.APPROVED
+
+
 def test_a_batch_of_the_oldest_takes_that_many_oldest_first(english, hq_officer, nyc, hq, fees):
     first, second, _third = make_approved(3, nyc, hq)
     response = english(hq_officer).post(QUEUE, {"form": "oldest", "count": 2})
@@ -383,7 +398,7 @@ def test_export_downloads_the_printer_file_uncached_and_is_audited(english, hq_o
     response = reauthenticated(english(hq_officer)).get(f"{detail(batch)}export/")
     body = b"".join(response.streaming_content)
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # consular.middleware.NoStoreMiddleware
     assert response["Content-Type"] == "application/json"
     assert f'filename="{batch.reference}.json"' in response["Content-Disposition"]
     assert hashlib.sha256(body).hexdigest() == batch.export_sha256
@@ -579,6 +594,23 @@ def test_a_wrong_check_digit_is_named_next_to_its_field(english, london_clerk):
     assert "This MRZ has problems" in response.text
 
 
+def test_a_code_no_state_has_and_a_letter_in_the_filler_are_named_next_to_their_fields(english, london_clerk):
+    line1, line2 = td3()
+    line1 = "P<KOC" + line1[5:-1] + "X"  # SATO<<KENJI, fillers, and an X written at the end
+    response = english(london_clerk).post(MRZ, {"mrz": f"{line1}\n{line2[:10]}FFN{line2[13:]}"})
+    assert response.status_code == 200
+    rows = {row["field"]: row for row in response.context["rows"]}
+    assert rows["issuing_state"]["problems"] == [
+        "The issuing state KOC is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."
+    ]
+    assert rows["nationality"]["problems"] == [
+        "The nationality FFN is not a country code: neither ISO 3166-1 nor ICAO Doc 9303 has it."
+    ]
+    assert rows["name"]["problems"] == [
+        "The name has letters after the fillers that end it, from position 44 of line 1."
+    ]
+
+
 def test_mrz_garbage_is_a_clear_400_and_stores_nothing(english, london_clerk):
     client = english(london_clerk)
     before = AuditEntry.unscoped.count()
@@ -647,6 +679,14 @@ def test_a_theft_without_the_police_reference_is_rejected_next_to_the_field(engl
     response = english(london_clerk).post(LOST, lost(kind="stolen"))
     assert response.status_code == 400
     assert response.context["form"].errors["police_reference"] == ["A theft needs the police report reference."]
+    assert not LossReport.unscoped.exists()
+
+
+def test_a_loss_report_with_a_bidi_override_is_refused_next_to_the_field(english, london_clerk, nyc_passport):
+    response = english(london_clerk).post(LOST, lost(circumstances="Lost at \u202eeciffo tsop"))
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["circumstances"]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in error
     assert not LossReport.unscoped.exists()
 
 

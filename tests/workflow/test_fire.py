@@ -11,7 +11,7 @@ from consular.workflow import relay
 from consular.workflow.actions import TransitionRefused, fire, open_case, options_for
 from consular.workflow.enquiries import ENQUIRY, Status
 from consular.workflow.models import Case, CaseEvent, OutboxMessage
-from tests.identity.factories import actor_for
+from tests.identity.factories import PersonFactory, actor_for
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +108,28 @@ def test_a_note_is_required_where_the_table_says_so(case, nyc_clerk):
         fire(case, "withdraw", by=actor_for(nyc_clerk), expected_version=1, note="  ")
 
 
+def test_a_note_with_a_hidden_character_is_refused_and_moves_nothing(case, nyc_clerk):
+    # A timeline is read by other offices: a bidi override would make the note say something else.
+    with pytest.raises(TransitionRefused, match="U\\+202E RIGHT-TO-LEFT OVERRIDE"):
+        fire(case, "withdraw", by=actor_for(nyc_clerk), expected_version=1, note="Changed \u202ednim rieht")
+    case.refresh_from_db()
+    assert (case.status, case.version) == (Status.RECEIVED, 1)
+
+
+def test_a_note_is_kept_in_nfc_with_line_breaks_as_lf(case, nyc_clerk):
+    event = fire(case, "withdraw", by=actor_for(nyc_clerk), expected_version=1, note="Caf\u00e9 talk\r\nNo more ")
+    assert event.note == "Café talk\nNo more"
+
+
+def test_opening_with_a_hidden_character_in_the_note_is_a_field_error(person, nyc_clerk, hq):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        open_case("enquiry", person=person, by=actor_for(nyc_clerk), note="Question\x00")
+    assert "U+0000 NULL" in str(raised.value.message_dict["note"][0])
+    assert not Case.unscoped.exists()
+
+
 def test_roles_and_offices_the_table_does_not_name_are_refused(case, nyc_clerk, london_clerk, auditor, hq_officer):
     fire(case, "start", by=actor_for(nyc_clerk), expected_version=1)
     for outsider in (london_clerk, auditor, hq_officer):
@@ -146,16 +168,39 @@ def test_options_explain_why_a_transition_is_not_available(case, nyc_clerk):
     assert "role" in options["refer_to_hq"]
 
 
-def test_hand_over_message_emails_the_receiving_supervisors_once(case, nyc_clerk, nyc_supervisor, hq_officer):
-    hq_officer.email = "hq@example.org"
-    hq_officer.save()
+def test_hand_over_message_emails_the_receiving_offices_supervisors_once(
+    case, nyc_clerk, nyc_supervisor, hq_officer, hq_supervisor, settings
+):
+    settings.SITE_URL = "https://consular.example"
+    hq_officer.email, hq_supervisor.email, nyc_supervisor.email = "hq@example.org", "boss@hq.example", "s@nyc.example"
+    for user in (hq_officer, hq_supervisor, nyc_supervisor):
+        user.save()
     fire(case, "start", by=actor_for(nyc_clerk), expected_version=1)
     event = fire(case, "refer_to_hq", by=actor_for(nyc_supervisor), expected_version=2, note="Question")
     message = OutboxMessage.objects.get(event=event)
     assert relay.relay(message.pk) == "done"
     assert relay.relay(message.pk) == "skipped", "a second relay of the same message does nothing"
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hq@example.org"]
+    # HQ's supervisor only: not the HQ officers, not the office that handed the case over.
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["boss@hq.example"]
     assert case.reference in mail.outbox[0].subject
+    assert f"https://consular.example/cases/{case.reference}/" in mail.outbox[0].body
+
+
+def test_a_handed_over_passport_links_its_application_page_in_the_mail(
+    nyc, nyc_clerk, nyc_officer, hq_supervisor, settings, django_capture_on_commit_callbacks
+):
+    from tests.passports.factories import approve, fee_schedule, submit
+
+    settings.SITE_URL = "https://consular.example"
+    hq_supervisor.email = "boss@hq.example"
+    hq_supervisor.save()
+    fee_schedule()
+    with django_capture_on_commit_callbacks(execute=True):
+        application = approve(submit(actor_for(nyc_clerk), PersonFactory(created_by_office=nyc)),
+                              actor_for(nyc_clerk), actor_for(nyc_officer))
+    handed_over = [message for message in mail.outbox if message.to == ["boss@hq.example"]]
+    assert len(handed_over) == 1
+    assert f"https://consular.example/passports/{application.case.reference}/" in handed_over[0].body
 
 
 def test_a_failing_handler_retries_then_fails_visibly_and_staff_can_retry(case, monkeypatch, hq_admin):

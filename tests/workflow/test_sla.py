@@ -108,7 +108,27 @@ def test_each_transition_sets_the_due_time_of_the_new_status_at_the_new_office(
 
     fire(case, "instruct", by=actor_for(hq_officer), expected_version=case.version, note="Do this")
     case.refresh_from_db()
-    assert case.status == Status.INSTRUCTED and case.due_at is None  # no target: no timer
+    # Back at the mission: the mission's clock for taking the work up again, in its business days.
+    assert (case.status, case.current_office) == (Status.INSTRUCTED, nyc)
+    assert case.due_at == sla.due_at(ENQUIRY, Status.INSTRUCTED, nyc, timezone.now())
+
+
+def test_every_open_status_of_every_case_type_has_a_target_or_is_declared_untimed():
+    from consular.workflow.transitions import CASE_TYPES
+
+    for case_type in CASE_TYPES.values():
+        untimed = case_type.open_statuses() - set(case_type.sla)
+        assert untimed == set(case_type.untimed), case_type.code
+
+
+def test_a_case_type_with_an_open_status_and_no_target_is_refused():
+    from consular.workflow.transitions import CaseType, Transition
+
+    with pytest.raises(ValueError, match="open statuses need an SLA target"):
+        CaseType(code="x", reference_prefix="X", label="x", statuses=Status, initial_status=Status.RECEIVED,
+                 transitions=(Transition("close", (Status.RECEIVED,), Status.CLOSED, roles=frozenset({"clerk"}),
+                                         closes=True),),
+                 sla={Status.RECEIVED: 2})
 
 
 def test_closing_a_case_clears_its_due_time(case, nyc_clerk):
@@ -210,7 +230,8 @@ def test_flagging_costs_the_same_queries_for_one_overdue_case_or_many(
         assert sla.flag_overdue() == 10
 
     assert len(many) == len(few)
-    assert sorted(len(message.body.splitlines()) for message in mail.outbox[-2:]) == [13, 13]
+    # A heading and, per case, its line and its link, in each language, with a blank line between.
+    assert sorted(len(message.body.splitlines()) for message in mail.outbox[-2:]) == [23, 23]
 
 
 def test_the_task_flags_overdue_cases_and_beat_runs_it_every_five_minutes(case, supervisor_mail):
@@ -219,3 +240,36 @@ def test_the_task_flags_overdue_cases_and_beat_runs_it_every_five_minutes(case, 
     assert flag_overdue_cases() == 1
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["consular.workflow.tasks.flag_overdue_cases"] == 300.0
+
+
+def test_overdue_cases_at_hq_are_told_to_hqs_supervisors_only_with_a_link_to_each_case(
+    case, nyc_clerk, nyc_supervisor, supervisor_mail, hq_officer, hq_supervisor, settings
+):
+    settings.SITE_URL = "https://consular.example"
+    hq_officer.email, hq_supervisor.email = "officer@hq.example", "supervisor@hq.example"
+    hq_officer.save()
+    hq_supervisor.save()
+    fire(case, "start", by=actor_for(nyc_clerk), expected_version=case.version)
+    fire(case, "refer_to_hq", by=actor_for(nyc_supervisor), expected_version=case.version, note="Needs HQ")
+    make_overdue(case)
+
+    assert sla.flag_overdue() == 1
+
+    (notice,) = mail.outbox
+    assert notice.to == ["supervisor@hq.example"]  # the office holding the case: not NYC, not HQ's officers
+    assert f"https://consular.example/cases/{case.reference}/" in notice.body
+
+
+def test_an_answered_referral_is_due_by_the_missions_sla_and_is_chased_there(
+    case, nyc, nyc_clerk, nyc_supervisor, supervisor_mail, hq_officer
+):
+    fire(case, "start", by=actor_for(nyc_clerk), expected_version=case.version)
+    fire(case, "refer_to_hq", by=actor_for(nyc_supervisor), expected_version=case.version, note="Needs HQ")
+    fire(case, "instruct", by=actor_for(hq_officer), expected_version=case.version, note="Answer")
+    case.refresh_from_db()
+    assert case.due_at == sla.due_at(ENQUIRY, Status.INSTRUCTED, nyc, timezone.now())
+    assert case.due_at == end_of(sla.add_business_days(nyc, timezone.now().astimezone(nyc.zone).date(), 2), nyc)
+
+    make_overdue(case)
+    assert sla.flag_overdue() == 1
+    assert mail.outbox[-1].to == [supervisor_mail]

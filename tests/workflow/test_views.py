@@ -79,7 +79,7 @@ def test_queue_never_shows_another_office_s_cases(english, london_clerk, case):
 def test_queue_filters_by_status_and_case_type(english, nyc_clerk, person, nyc):
     received, in_progress = make_cases(2, person, nyc)
     Case.unscoped.filter(pk=in_progress.pk).update(status=Status.IN_PROGRESS)
-    response = english(nyc_clerk).get(QUEUE, {"status": "in_progress", "case_type": "enquiry"})
+    response = english(nyc_clerk).get(QUEUE, {"status": "enquiry:in_progress", "case_type": "enquiry"})
     assert in_progress.reference in response.text and received.reference not in response.text
 
 
@@ -122,12 +122,13 @@ def test_garbled_page_link_is_a_clear_400(english, nyc_clerk, case):
     assert "not valid any more" in response.text
 
 
-@pytest.mark.parametrize("url", [QUEUE, "/cases/overdue/", "/cases/referred/", "/cases/mine/"])
+@pytest.mark.parametrize("url", [QUEUE, "/cases/overdue/", "/cases/referred/", "/cases/answered/", "/cases/mine/"])
 def test_queue_pages_cost_the_same_queries_at_1_and_50_rows_and_never_count(
     english, nyc_clerk, person, nyc, hq, django_assert_max_num_queries, url
 ):
     client = english(nyc_clerk)
-    fields = {"due_at": timezone.now() - timedelta(days=1), "originating_office": hq}
+    status = Status.INSTRUCTED if url == "/cases/answered/" else Status.REFERRED
+    fields = {"due_at": timezone.now() - timedelta(days=1), "originating_office": hq, "status": status}
     make_cases(1, person, nyc, **fields)
     Case.unscoped.update(assignee=nyc_clerk)
     client.get(url)  # warm the session and caches
@@ -176,39 +177,49 @@ def test_queue_page_records_which_persons_were_listed(english, nyc_clerk, case):
 # Opening an enquiry
 
 
-def test_clerk_opens_an_enquiry_for_a_person_the_office_may_see(english, nyc_clerk, person, hq):
+def test_clerk_finds_the_person_and_opens_an_enquiry(english, nyc_clerk, person, hq):
     client = english(nyc_clerk)
-    form = client.get("/cases/new/enquiry/")
-    assert f'value="{person.pk}"' in form.text
+    found = client.post("/cases/new/enquiry/", {"find": "1", "q": f"{person.family_name} {person.given_names}"})
+    assert found.status_code == 200
+    assert f"/cases/new/enquiry/?person={person.pk}" in found.text
+    form = client.get("/cases/new/enquiry/", {"person": person.pk})
+    assert f'value="{person.pk}"' in form.text and person.family_name in form.text
     response = client.post("/cases/new/enquiry/", {"person": person.pk, "note": "Asks about voting abroad"})
     case = Case.unscoped.get()
     assert response.status_code == 302 and response["Location"] == detail(case)
     assert (case.person, case.status, case.events.get().note) == (person, Status.RECEIVED, "Asks about voting abroad")
 
 
-def test_enquiry_form_lists_only_persons_the_office_may_see(english, nyc_clerk, person, london):
-    stranger = PersonFactory(created_by_office=london, family_name="SATO")
-    text = english(nyc_clerk).get("/cases/new/enquiry/").text
-    assert f'value="{person.pk}"' in text and f'value="{stranger.pk}"' not in text
+def test_enquiry_search_finds_only_persons_the_office_may_see(english, nyc_clerk, person, london):
+    stranger = PersonFactory(created_by_office=london, family_name=person.family_name)
+    found = english(nyc_clerk).post("/cases/new/enquiry/", {"find": "1", "q": person.family_name})
+    assert f"?person={person.pk}" in found.text and f"?person={stranger.pk}" not in found.text
+    assert AuditEntry.unscoped.filter(object_repr="person search", username="nyc_clerk").exists()
 
 
-def test_enquiry_form_narrows_persons_by_family_name(english, nyc_clerk, person, nyc):
-    sato = PersonFactory(created_by_office=nyc, family_name="SATO")
-    text = english(nyc_clerk).get("/cases/new/enquiry/", {"name": "sa"}).text
-    assert f'value="{sato.pk}"' in text and f'value="{person.pk}"' not in text
+def test_enquiry_search_refuses_a_bad_date_of_birth_clearly(english, nyc_clerk, person):
+    response = english(nyc_clerk).post("/cases/new/enquiry/", {"find": "1", "q": "SATO", "date_of_birth": "May"})
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.text
 
 
-def test_enquiry_for_another_office_s_person_is_refused_and_saves_nothing(english, nyc_clerk, london):
+def test_enquiry_for_another_office_s_person_is_a_404_and_saves_nothing(english, nyc_clerk, london):
     stranger = PersonFactory(created_by_office=london)
+    assert english(nyc_clerk).get("/cases/new/enquiry/", {"person": stranger.pk}).status_code == 404
     response = english(nyc_clerk).post("/cases/new/enquiry/", {"person": stranger.pk, "note": "Question"})
-    assert response.status_code == 400
-    assert "Select a valid choice" in response.text
+    assert response.status_code == 404
     assert not Case.unscoped.exists()
 
 
 def test_enquiry_without_a_note_is_refused_and_saves_nothing(english, nyc_clerk, person):
     response = english(nyc_clerk).post("/cases/new/enquiry/", {"person": person.pk, "note": ""})
     assert response.status_code == 400
+    assert not Case.unscoped.exists()
+
+
+def test_enquiry_with_a_hidden_character_is_refused_next_to_the_note(english, nyc_clerk, person):
+    response = english(nyc_clerk).post("/cases/new/enquiry/", {"person": person.pk, "note": "Visa\u2066 question"})
+    assert response.status_code == 400
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in response.text
     assert not Case.unscoped.exists()
 
 
@@ -252,14 +263,14 @@ def test_case_page_records_the_read_of_the_person(english, nyc_clerk, case):
 def test_other_office_case_is_404(english, london_clerk, case):
     client = english(london_clerk)
     assert client.get(detail(case)).status_code == 404
-    assert client.post(detail(case), {"transition": "start", "version": 1}).status_code == 404
+    assert client.post(detail(case), {"form": "transition", "transition": "start", "version": 1}).status_code == 404
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
 
 
 def test_firing_moves_the_case_and_returns_to_it(english, nyc_clerk, case):
-    response = english(nyc_clerk).post(detail(case), {"transition": "start", "version": 1, "note": " Called "},
-                                         follow=True)
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "start", "version": 1,
+                                                        "note": " Called "}, follow=True)
     case.refresh_from_db()
     assert (case.status, case.version) == (Status.IN_PROGRESS, 2)
     assert case.events.last().note == "Called"
@@ -269,7 +280,7 @@ def test_firing_moves_the_case_and_returns_to_it(english, nyc_clerk, case):
 
 def test_stale_version_is_a_conflict_that_keeps_the_typed_note(english, nyc_clerk, nyc_officer, case):
     fire(case, "start", by=actor_for(nyc_officer), expected_version=1)
-    response = english(nyc_clerk).post(detail(case), {"transition": "withdraw", "version": 1,
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "withdraw", "version": 1,
                                                         "note": "Citizen phoned to withdraw", "confirm": "on"})
     assert response.status_code == 409
     assert "Someone else moved this case" in response.text
@@ -281,7 +292,8 @@ def test_stale_version_is_a_conflict_that_keeps_the_typed_note(english, nyc_cler
 
 def test_refused_transition_shows_the_reason_and_saves_nothing(english, nyc_clerk, nyc_supervisor, case):
     fire(case, "start", by=actor_for(nyc_clerk), expected_version=1)
-    response = english(nyc_supervisor).post(detail(case), {"transition": "refer_to_hq", "version": 2, "note": ""})
+    response = english(nyc_supervisor).post(detail(case), {"form": "transition", "transition": "refer_to_hq",
+                                                             "version": 2, "note": ""})
     assert response.status_code == 400
     assert "A note is required." in response.text
     case.refresh_from_db()
@@ -289,14 +301,14 @@ def test_refused_transition_shows_the_reason_and_saves_nothing(english, nyc_cler
 
 
 def test_unknown_transition_is_refused_and_saves_nothing(english, nyc_clerk, case):
-    response = english(nyc_clerk).post(detail(case), {"transition": "approve", "version": 1})
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "approve", "version": 1})
     assert response.status_code == 400
     assert "is not a step of this kind of case" in response.text
     assert CaseEvent.objects.count() == 1
 
 
 def test_garbled_version_is_a_400_and_saves_nothing(english, nyc_clerk, case):
-    response = english(nyc_clerk).post(detail(case), {"transition": "start", "version": "abc"})
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "start", "version": "abc"})
     assert response.status_code == 400
     case.refresh_from_db()
     assert case.version == 1
@@ -307,15 +319,15 @@ def test_auditor_reads_the_case_but_cannot_fire(english, auditor, case):
     page = client.get(detail(case))
     assert page.status_code == 200 and "Auditors have read-only access." in page.text
     assert 'name="transition"' not in page.text
-    assert client.post(detail(case), {"transition": "start", "version": 1}).status_code == 403
+    assert client.post(detail(case), {"form": "transition", "transition": "start", "version": 1}).status_code == 403
     case.refresh_from_db()
     assert case.version == 1
 
 
 def test_referring_office_still_reads_the_case_after_handing_it_over(english, nyc_clerk, nyc_supervisor, case):
-    response = english(nyc_clerk).post(detail(case), {"transition": "start", "version": 1})
-    response = english(nyc_supervisor).post(detail(case), {"transition": "refer_to_hq", "version": 2,
-                                                             "note": "Needs HQ"}, follow=True)
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "start", "version": 1})
+    response = english(nyc_supervisor).post(detail(case), {"form": "transition", "transition": "refer_to_hq",
+                                                             "version": 2, "note": "Needs HQ"}, follow=True)
     assert response.status_code == 200
     assert "The case is held by another office." in response.text
 
@@ -341,7 +353,7 @@ def test_failed_message_shows_on_the_case_with_its_error(english, nyc_clerk, fai
 
 
 def test_supervisor_retries_a_failed_message_from_the_case(english, nyc_supervisor, failed_message, case):
-    response = english(nyc_supervisor).post(detail(case), {"message": failed_message.pk})
+    response = english(nyc_supervisor).post(detail(case), {"form": "retry", "message": failed_message.pk})
     assert response.status_code == 302
     failed_message.refresh_from_db()
     # Back in the relay's hands from the first attempt (it is enqueued once the request commits).
@@ -349,7 +361,7 @@ def test_supervisor_retries_a_failed_message_from_the_case(english, nyc_supervis
 
 
 def test_clerk_cannot_retry_a_failed_message(english, nyc_clerk, failed_message, case):
-    assert english(nyc_clerk).post(detail(case), {"message": failed_message.pk}).status_code == 403
+    assert english(nyc_clerk).post(detail(case), {"form": "retry", "message": failed_message.pk}).status_code == 403
     failed_message.refresh_from_db()
     assert failed_message.state == OutboxMessage.State.FAILED
 
@@ -387,7 +399,7 @@ def test_a_clerk_takes_a_case_and_finds_it_under_my_cases(signed_in, nyc_clerk, 
 
     case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
     client = signed_in(nyc_clerk)
-    assert client.post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 302
+    assert client.post(f"/cases/{case.reference}/", {"form": "take", "version": 1}).status_code == 302
     case.refresh_from_db()
     assert case.assignee == nyc_clerk and case.version == 2
     assert case.reference.encode() in client.get("/cases/mine/").content
@@ -399,7 +411,7 @@ def test_taking_a_case_with_a_stale_version_is_a_conflict(signed_in, nyc_clerk, 
     from tests.identity.factories import PersonFactory, actor_for
 
     case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
-    response = signed_in(nyc_clerk).post(f"/cases/{case.reference}/", {"take": "1", "version": 7})
+    response = signed_in(nyc_clerk).post(f"/cases/{case.reference}/", {"form": "take", "version": 7})
     assert response.status_code == 409
     case.refresh_from_db()
     assert case.assignee is None
@@ -410,7 +422,7 @@ def test_another_office_cannot_take_a_case(signed_in, nyc_clerk, london_clerk, n
     from tests.identity.factories import PersonFactory, actor_for
 
     case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
-    assert signed_in(london_clerk).post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 404
+    assert signed_in(london_clerk).post(f"/cases/{case.reference}/", {"form": "take", "version": 1}).status_code == 404
     case.refresh_from_db()
     assert case.assignee is None
 
@@ -423,8 +435,8 @@ def test_a_closed_case_offers_no_take_and_refuses_one(signed_in, nyc_clerk, nyc)
     Case.unscoped.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=timezone.now())
     client = signed_in(nyc_clerk)
 
-    assert b'name="take"' not in client.get(f"/cases/{case.reference}/").content
-    assert client.post(f"/cases/{case.reference}/", {"take": "1", "version": 1}).status_code == 400
+    assert b'value="take"' not in client.get(f"/cases/{case.reference}/").content
+    assert client.post(f"/cases/{case.reference}/", {"form": "take", "version": 1}).status_code == 400
     case.refresh_from_db()
     assert case.assignee is None
 
@@ -438,16 +450,17 @@ def test_a_stale_take_says_who_has_the_case_and_offers_an_explicit_take_over(
     case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
     take_case(case, by=actor_for(nyc_clerk), expected_version=1)
 
-    response = signed_in(nyc_supervisor).post(f"/cases/{case.reference}/", {"take": "1", "version": 1},
+    response = signed_in(nyc_supervisor).post(f"/cases/{case.reference}/", {"form": "take", "version": 1},
                                               HTTP_ACCEPT_LANGUAGE="en")
 
     page = response.content.decode()
     assert response.status_code == 409
-    assert "it is now assigned to nyc_clerk" in page and "Take over from nyc_clerk" in page
+    # Named as colleagues know them (the factory's "Test Nyc_Clerk"), not by their username.
+    assert "it is now assigned to Test Nyc_Clerk" in page and "Take over from Test Nyc_Clerk" in page
 
 
 def test_withdrawing_without_the_confirmation_saves_nothing_and_says_so_next_to_the_box(english, nyc_clerk, case):
-    response = english(nyc_clerk).post(detail(case), {"transition": "withdraw", "version": 1,
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "withdraw", "version": 1,
                                                         "note": "Citizen phoned to withdraw"})
     assert response.status_code == 400
     assert 'href="#confirm-withdraw"' in response.text  # the error summary links to the box
@@ -458,7 +471,7 @@ def test_withdrawing_without_the_confirmation_saves_nothing_and_says_so_next_to_
 
 
 def test_withdrawing_with_the_confirmation_closes_the_case(english, nyc_clerk, case):
-    response = english(nyc_clerk).post(detail(case), {"transition": "withdraw", "version": 1,
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "withdraw", "version": 1,
                                                         "note": "Citizen phoned to withdraw", "confirm": "on"})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -471,3 +484,66 @@ def test_the_case_page_marks_withdrawal_as_dangerous_asks_to_confirm_it_and_list
     assert 'class="button button--danger">Withdrawn by the citizen</button>' in text
     assert 'id="confirm-start"' not in text  # starting work can be undone by the next steps: no box
     assert text.index('value="start"') < text.index('value="withdraw"')
+
+
+# What a queue shows by default
+
+
+def test_the_office_queue_shows_open_cases_and_the_closed_ones_behind_a_filter(english, nyc_clerk, person, nyc):
+    open_one, closed, withdrawn = make_cases(3, person, nyc)
+    Case.unscoped.filter(pk=closed.pk).update(status=Status.CLOSED, closed_at=timezone.now())
+    Case.unscoped.filter(pk=withdrawn.pk).update(status=Status.WITHDRAWN, closed_at=timezone.now())
+    client = english(nyc_clerk)
+
+    assert [row["id"] for row in client.get(QUEUE).context["rows"]] == [open_one.pk]
+    assert sorted(row["id"] for row in client.get(QUEUE, {"show": "closed"}).context["rows"]) == sorted(
+        [closed.pk, withdrawn.pk])
+    assert len(client.get(QUEUE, {"show": "all"}).context["rows"]) == 3
+    # A chosen status is exact, open or closed.
+    assert [row["id"] for row in client.get(QUEUE, {"status": "enquiry:withdrawn"}).context["rows"]] == [withdrawn.pk]
+
+
+def test_my_cases_are_my_open_cases_only(english, nyc_clerk, person, nyc):
+    mine, done = make_cases(2, person, nyc)
+    Case.unscoped.update(assignee=nyc_clerk)
+    Case.unscoped.filter(pk=done.pk).update(status=Status.CLOSED, closed_at=timezone.now())
+    assert [row["id"] for row in english(nyc_clerk).get("/cases/mine/").context["rows"]] == [mine.pk]
+
+
+def test_each_status_is_offered_once_under_its_own_case_type(english, nyc_clerk):
+    from consular.workflow.forms import grouped_status_choices
+
+    groups = grouped_status_choices()[1:]
+    assert {str(label) for label, _choices in groups} == {"General enquiry", "Passport application"}
+    for _label, choices in groups:
+        labels = [str(label) for _value, label in choices]
+        assert len(labels) == len(set(labels))
+    values = [value for _label, choices in groups for value, _name in choices]
+    assert len(values) == len(set(values)) and "enquiry:received" in values and "passport:submitted" in values
+    with translation.override("ja"):
+        page = english(nyc_clerk).get(QUEUE, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert page.count('<optgroup label="一般照会">') == 1 and page.count('<optgroup label="旅券申請">') == 1
+
+
+def test_a_status_of_another_case_type_than_the_chosen_one_is_a_clear_400(english, nyc_clerk, case):
+    response = english(nyc_clerk).get(QUEUE, {"status": "passport:submitted", "case_type": "enquiry"})
+    assert response.status_code == 400
+    assert "not one of the chosen case type" in response.text
+
+
+def test_answered_by_hq_lists_referrals_back_at_the_mission(english, nyc_clerk, nyc_supervisor, hq_officer, case):
+    refer_to_hq(case, nyc_clerk, nyc_supervisor)
+    assert case.reference not in english(nyc_clerk).get("/cases/answered/").text
+    fire(case, "instruct", by=actor_for(hq_officer), expected_version=case.version, note="Do this")
+    assert case.reference in english(nyc_clerk).get("/cases/answered/").text
+    assert case.reference not in english(hq_officer).get("/cases/referred/").text
+
+
+def test_hq_sees_another_offices_overdue_cases_when_it_asks_for_them(english, hq_officer, nyc_clerk, person, nyc):
+    (late,) = make_cases(1, person, nyc, due_at=timezone.now() - timedelta(hours=1))
+    client = english(hq_officer)
+    assert late.reference not in client.get("/cases/overdue/").text  # HQ's own desk by default
+    assert late.reference in client.get("/cases/overdue/", {"held_by": "*"}).text
+    assert late.reference in client.get("/cases/overdue/", {"held_by": "NYC"}).text
+    # A mission has no such choice: the parameter is ignored and its own desk is shown.
+    assert english(nyc_clerk).get("/cases/overdue/", {"held_by": "LON"}).context["rows"][0]["id"] == late.pk

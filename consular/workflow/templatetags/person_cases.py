@@ -18,7 +18,9 @@ def person_cases(person) -> dict:
     cases = Case.objects.filter(person=person).select_related("current_office").order_by("-submitted_at", "-id")
     return {
         "cases": [
-            {"case": case, "type": case_type_of(case).label, "status": case_type_of(case).status_label(case.status)}
+            # Each links to the case's own page: a passport to its application page, an enquiry to the case page.
+            {"case": case, "type": case_type_of(case).label, "status": case_type_of(case).status_label(case.status),
+             "url": case_type_of(case).page_url(case.reference)}
             for case in cases
         ]
     }
