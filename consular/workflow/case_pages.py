@@ -48,8 +48,10 @@ class Kept:
     transition: str = ""
     note: str = ""
     assignee: int | None = None
-    # The posted step's form, so that its errors show next to its fields and in the page's error summary.
+    # The posted form (a step's, or the assignment), so that its errors show next to its fields and in the
+    # page's error summary.
     fire_form: FireForm | None = None
+    assign_form: AssignForm | None = None
 
 
 @dataclass
@@ -87,7 +89,9 @@ def shared_context(actor: Actor, case: Case, *, kept: Kept | None = None) -> dic
     allowed_names = {option.transition.name for option in options if option.allowed}
     assigning = may_assign(actor, case)
     assign_form = None
-    if assigning:
+    if assigning and kept.assign_form is not None:
+        assign_form = kept.assign_form
+    elif assigning:
         assign_form = AssignForm(people=assignee_choices(caseload(actor.office)), prefix="assign",
                                  initial={"assignee": kept.assignee or case.assignee_id, "version": case.version})
     return {
@@ -165,8 +169,8 @@ def _assign(request, actor, case, page, show) -> HttpResponse:
         return show(Outcome(problem=_("Only supervisors of the office holding the case assign it."), status=403))
     form = AssignForm(request.POST, people=assignee_choices(caseload(actor.office)), prefix="assign")
     if not form.is_valid():
-        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
-        return show(Outcome(problem=" ".join(errors)))
+        # The page's error summary lists the form's errors, each linking to its field.
+        return show(Outcome(kept=Kept(assign_form=form)))
     data = form.cleaned_data
     kept = Kept(assignee=data["assignee"])
     membership = _member(actor.office, data["assignee"])

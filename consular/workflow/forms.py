@@ -104,6 +104,9 @@ class AssignForm(forms.Form):
 class AssignSelectionForm(forms.Form):
     """The ticked rows of a queue page, each as "<case id>:<version shown>", to one member of the office."""
 
+    # The ticks are table rows rendered by hand (prefix "assign"); the page's error summary links to their error list.
+    error_summary_targets = {"cases": "assign-cases_error"}
+
     cases = forms.MultipleChoiceField(label=_("Cases"), error_messages={"required": _("Tick at least one case.")})
     assignee = forms.TypedChoiceField(label=_("Assign the ticked cases to"), coerce=int)
 
