@@ -49,10 +49,11 @@ def test_a_failed_submit_shows_a_focused_summary_at_the_top_that_leads_to_each_f
     expect(summary).to_be_focused()
     box = summary.bounding_box()
     assert box is not None and box["y"] < 400, "the summary is at the top of the page, where it reloads"
-    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(summary.get_by_role("link")).to_have_count(2)  # the name's letters and the nationality
     # Each field keeps its own error beside it.
+    expect(page.locator("#id_family_name_error")).to_be_visible()
     expect(page.locator("#id_nationalities_error")).to_be_visible()
-    summary.get_by_role("link").click()
+    summary.locator('a[href="#id_nationalities"]').click()
     expect(page.locator("#id_nationalities")).to_be_focused()
     with scopes_disabled():
         assert not Person.unscoped.filter(family_name__startswith="OTA").exists()
