@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "consular.offices.context_processors.acting_office",
             ],
+            # A ground-floor module rather than an app's templatetags: base.html uses it on every page.
+            "libraries": {"error_summary": "consular.error_summary"},
         },
     },
 ]
@@ -366,6 +368,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `kind` and a `status`, each with its own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "IdentityDocumentKindEnum": "consular.identity.models.IdentityDocument.Kind",
+        "IdentityDocumentStatusEnum": "consular.identity.models.IdentityDocument.Status",
+    },
     # Every status each operation can answer, each a problem+json body, and the links from one operation's
     # answer to the next request (consular/api/schema.py; each domain app adds its own links).
     "POSTPROCESSING_HOOKS": [

@@ -17,7 +17,7 @@ from babel.numbers import get_currency_precision
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -38,7 +38,15 @@ from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor
 from consular.versions import StaleVersion, update_if_current
-from consular.workflow.actions import TransitionRefused, fire, fire_many, next_in_series, open_case, touch
+from consular.workflow.actions import (
+    TransitionRefused,
+    fire,
+    fire_many,
+    next_in_series,
+    open_case,
+    refuse_second_open_case,
+    touch,
+)
 from consular.workflow.models import Case, ReferenceCounter
 from passports import mrz
 from passports.models import (
@@ -195,9 +203,20 @@ def submit_application(
     previous_passport: IdentityDocument | None = None,
     photo: bytes | None = None,
     note: str = "",
+    second_application_reason: str = "",
 ) -> PassportApplication:
-    """Take in an application: checked field by field (ValidationError saves nothing), priced, and opened as a case."""
+    """Take in an application: checked field by field (ValidationError saves nothing), priced, and opened as a case.
+
+    A second open application of the same passport type for the person is refused
+    (SecondOpenCase) unless a supervisor gives `second_application_reason`. The type, not the
+    kind: a person may hold an official passport beside their ordinary one, never two ordinary
+    ones, so two open ordinary applications (say a renewal and a replacement) are one too many.
+    """
     _ensure_staff(by)
+    reason = second_application_reason.strip()
+    beside = refuse_second_open_case(
+        CASE_TYPE, person=person, by=by, same_kind=Q(passport_application__passport_type=passport_type), reason=reason
+    )
     today = by.office.local_today()
     errors: dict[str, list[str]] = {}
 
@@ -248,6 +267,11 @@ def submit_application(
     if errors:
         raise ValidationError(errors)
 
+    if beside is not None:
+        # Said on the case itself, so whoever reviews either application sees why there are two.
+        confirmation = _("Second open application beside %(reference)s, confirmed by %(name)s: %(reason)s") % {
+            "reference": beside.reference, "name": by.name, "reason": reason}
+        note = f"{note}\n\n{confirmation}" if note else confirmation
     case = open_case(CASE_TYPE, person=person, by=by, note=note)
     application = PassportApplication(
         case=case, kind=kind, passport_type=passport_type, validity_years=validity_years,
@@ -265,6 +289,7 @@ def submit_application(
         "case": case.reference, "person": person.pk, "kind": kind, "passport_type": passport_type,
         "validity_years": validity_years, "collecting_office": collecting_office.code,
         "fee": format_money(fee_amount, currency), "photo": bool(photo),
+        **({"second_open_application": f"{beside.reference}: {reason}"} if beside is not None else {}),
     }))
     return application
 

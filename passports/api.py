@@ -44,8 +44,7 @@ from consular.api.conditional import require_if_match
 from consular.api.fields import BASE64, Choice, Integer, QueryParameters, Text
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CURSOR, CursorPagination, page_size_from, page_size_parameter
-from consular.api.problems import PreconditionFailed, Unprocessable
-from consular.api.schema import DUPLICATES_PROBLEM
+from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, Unprocessable, problem
 from consular.audit.actions import Action, record
 from consular.identity.api import NewPerson, duplicates_conflict, record_new_person_or_refuse
 from consular.identity.models import IdentityDocument, Person
@@ -53,13 +52,14 @@ from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.versions import StaleVersion
-from consular.workflow.actions import TransitionRefused, fire
+from consular.workflow.actions import SecondOpenCase, TransitionRefused, fire
 from consular.workflow.api import TransitionNotAllowed, case_data
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.models import Case
 from passports import actions
 from passports.api_schema import (
     APPLICATION,
+    APPLICATION_CONFLICT,
     APPLICATION_EXAMPLE,
     APPLICATION_PAGE,
     CREATE_EXAMPLE,
@@ -79,6 +79,7 @@ from passports.models import (
     PassportType,
     ReplacementReason,
 )
+from passports.photos import PHOTO_RULES
 from passports.transitions import CASE_TYPE, PASSPORT
 
 INVALIDATED_PAGE_SIZE = 500
@@ -362,8 +363,16 @@ class ApplicationRequest(serializers.Serializer):
     collecting_office = Text(
         required=False, allow_blank=True, max_length=8, help_text="Office code; your own office by default."
     )
-    photo = Base64File(required=False, allow_null=True, help_text="JPEG or PNG, 35 × 45 mm at 300 dpi or more.")
+    photo = Base64File(required=False, allow_null=True, help_text=PHOTO_RULES)
     note = Text(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
+    second_application_reason = Text(
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only when the person already has an open application of this passport type (a 409 said so): "
+        "why a second one is needed. Supervisors only; recorded on the case and in the audit log.",
+    )
 
 
 class DocumentRequest(serializers.Serializer):
@@ -473,9 +482,11 @@ class ApplicationList(APIView):
             201: APPLICATION,
             400: OpenApiResponse(PROBLEM, description="The body does not match this schema; nothing was saved."),
             409: OpenApiResponse(
-                DUPLICATES_PROBLEM,
+                APPLICATION_CONFLICT,
                 description="`new_person` has likely duplicates: "
-                "use one as `person`, or send again with `new_person.confirm_new: true`.",
+                "use one as `person`, or send again with `new_person.confirm_new: true`. Or the person already "
+                "has an open application of this passport type (`open_application`: its reference, or null when "
+                "it is held by an office you cannot read; `office`): continue that one; nothing was saved.",
             ),
             422: OpenApiResponse(
                 PROBLEM,
@@ -545,6 +556,21 @@ class ApplicationList(APIView):
                     ],
                 },
             ),
+            OpenApiExample(
+                "Already an open application",
+                response_only=True,
+                status_codes=["409"],
+                value={
+                    "type": "https://consular.example/problems/second-open-application",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": "This person already has an open passport application of this type: "
+                    "P-2026-OSA-000041 (Under review). Continue that one, or withdraw it first. Only a supervisor "
+                    "may take in a second one, giving the reason.",
+                    "open_application": "P-2026-OSA-000041",
+                    "office": "OSA",
+                },
+            ),
             *PROBLEM_EXAMPLES[:1],
         ],
     )
@@ -587,10 +613,15 @@ class ApplicationList(APIView):
                     previous_passport=previous_passport,
                     photo=data.get("photo"),
                     note=data["note"].strip(),
+                    second_application_reason=data["second_application_reason"],
                 )
             except ModelValidationError as error:
                 # Raised inside the atomic block: a person recorded with it is rolled back too.
                 raise Unprocessable(_field_errors(error, rename)) from error
+            except SecondOpenCase as refused:
+                answer = self._second_open(refused, actor)
+                transaction.set_rollback(True)  # as for a refusal of the rules: nothing of this request is kept
+                return answer
         reference = application.case.reference
         location = request.build_absolute_uri(reverse("passports_api:application_detail", args=[reference]))
         return _respond(request, reference, status_code=status.HTTP_201_CREATED, headers={"Location": location})
@@ -618,6 +649,14 @@ class ApplicationList(APIView):
         if errors:
             raise Unprocessable(errors)
         return person, previous, collecting_office
+
+    @staticmethod
+    def _second_open(refused: SecondOpenCase, actor: Actor) -> Response:
+        """409: the person has an open application of this type; its reference only if the caller may read it."""
+        body = problem(409, refused.explanation(actor), "second_open_application")
+        body["open_application"] = refused.existing.reference if refused.visible_to(actor) else None
+        body["office"] = refused.existing.current_office.code
+        return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
 
 
 class ApplicationDetail(APIView):

@@ -6,7 +6,7 @@ Kept apart from passports/api.py so the views read as views; nothing here runs p
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from consular.api.schema import ETAG, PROBLEM_BODY, link
+from consular.api.schema import DUPLICATES_PROBLEM, ETAG, PROBLEM_BODY, link
 from passports.models import Invalidation
 
 ROW_FIELDS = {
@@ -131,6 +131,24 @@ APPLICATION = inline_serializer(
 )
 # One problem component for the whole API (consular.api.schema), so examples below attach to it.
 PROBLEM = PROBLEM_BODY
+# A new application's 409 is one of two conflicts: likely duplicates of `new_person` (as POST /persons/ lists
+# them), or an open application of the same passport type. One body for both, each conflict's fields optional.
+LikelyDuplicate = type(DUPLICATES_PROBLEM.fields["duplicates"].child)
+APPLICATION_CONFLICT = inline_serializer(
+    "PassportApplicationConflict",
+    {
+        "type": serializers.URLField(),
+        "title": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "detail": serializers.CharField(),
+        "duplicates": LikelyDuplicate(many=True, required=False, help_text="Likely duplicates of `new_person`."),
+        "open_application": serializers.CharField(
+            required=False, allow_null=True,
+            help_text="The person's open application of this type; null when an office you cannot read holds it.",
+        ),
+        "office": serializers.CharField(required=False, help_text="The office holding the open application."),
+    },
+)
 INVALIDATED_PAGE = inline_serializer(
     "PassportInvalidatedPage",
     {

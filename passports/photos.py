@@ -35,6 +35,20 @@ EXIF_ORIENTATION = 0x0112
 ORIENTATIONS_TURNED_SIDEWAYS = frozenset({5, 6, 7, 8})  # EXIF: the camera stored the picture rotated 90°
 
 
+def _rules() -> Promise:
+    return format_lazy(
+        _("A JPEG or PNG file of {min_kb} KB to {max_mb} MB; at least {min_width} × {min_height} pixels and at "
+          "most {max_side} on either side; 35 × 45 mm in proportion (width : height 7 : 9, within {tolerance} %)."),
+        min_kb=MIN_FILE_BYTES // 1024, max_mb=MAX_FILE_BYTES // 1024 // 1024, min_width=MIN_WIDTH,
+        min_height=MIN_HEIGHT, max_side=MAX_SIDE, tolerance=round(PROPORTION_TOLERANCE * 100),
+    )  # fmt: skip
+
+
+# Every rule check_photo applies, in one sentence built from the same limits: the form's help and the
+# API's field description say exactly what will be refused, and cannot drift from it.
+PHOTO_RULES = _rules()
+
+
 @dataclass(frozen=True)
 class PhotoCheck:
     """The verdict on an uploaded photo; width and height as the photo is shown (EXIF orientation applied)."""

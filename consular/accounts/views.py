@@ -1,5 +1,6 @@
 """Sign-in with a password and a second factor, enrolment, backup codes, passkeys, re-authentication."""
 
+import time
 from base64 import b32encode
 from datetime import datetime
 from functools import wraps
@@ -17,12 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -39,6 +41,8 @@ LOCKED_OUT = Phrase(gettext_noop("locked out"))
 WRONG_PASSWORD = Phrase(gettext_noop("wrong username or password"))
 WRONG_CODE = Phrase(gettext_noop("wrong code"))
 REAUTHENTICATION_REFUSED = Phrase(gettext_noop("re-authentication refused"))
+CODE_ALREADY_USED = Phrase(gettext_noop("code already used"))
+REAUTHENTICATION_CODE_USED = Phrase(gettext_noop("re-authentication: code already used"))
 
 REAUTHENTICATED_AT = "reauthenticated_at"
 ENROLLING_DEVICE = "enrolling_totp_device_id"
@@ -118,7 +122,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         record(by=None, username=request.POST.get("username", "")[:150], action=Action.SIGN_IN_FAILED,
                object_repr=WRONG_PASSWORD(), request=request)
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)},
+                  status=400 if form.errors else 200)
 
 
 def match_code(user, code: str):
@@ -132,6 +137,37 @@ def match_code(user, code: str):
         if device.verify_is_allowed()[0] and device.verify_token(code):
             return device
     return None
+
+
+def code_already_used(user, code: str) -> bool:
+    """Is `code` right for one of the user's authenticator apps, but from a time step already accepted?
+
+    django-otp accepts each TOTP step once (a replayed code is refused like a wrong one). Asked
+    only after the code was refused, so a clerk who re-authenticates with the code they just
+    signed in with is told to wait for the next one, not that it is wrong.
+    """
+    if len(code) == BACKUP_CODE_LENGTH or not code.isdigit():
+        return False
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = time.time()
+        # Valid in the window django-otp allows, but only at or before the last step it accepted.
+        for offset in range(-device.tolerance, device.tolerance + 1):
+            step = totp.t() + offset
+            if step <= device.last_t and _token_at(totp, step) == int(code):
+                return True
+    return False
+
+
+def _token_at(totp: TOTP, step: int) -> int:
+    """The code of one time step (the `oath` module only computes the current one)."""
+    return hotp(totp.key, step, totp.digits)
+
+
+REUSED_CODE = gettext_lazy(
+    "That code was just used. Wait for the next code from your authenticator app (a new one appears every "
+    "30 seconds) and enter that."
+)
 
 
 def _throttled_message(user) -> str:
@@ -161,11 +197,13 @@ def verify(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             record(by=request_actor(request), username=user.get_username(), action=Action.SIGN_IN, request=request)
             return redirect(next_url)
-        record(by=None, username=user.get_username(), action=Action.SIGN_IN_FAILED, object_repr=WRONG_CODE(),
-               request=request)
-        form.add_error("code", throttled_before or _("That code is not correct."))
+        reused = not throttled_before and code_already_used(user, form.cleaned_data["code"])
+        record(by=None, username=user.get_username(), action=Action.SIGN_IN_FAILED,
+               object_repr=CODE_ALREADY_USED() if reused else WRONG_CODE(), request=request)
+        form.add_error("code", throttled_before or (REUSED_CODE if reused else _("That code is not correct.")))
     has_passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
-    return render(request, "accounts/verify.html", {"form": form, "next": next_url, "has_passkey": has_passkey})
+    return render(request, "accounts/verify.html", {"form": form, "next": next_url, "has_passkey": has_passkey},
+                  status=400 if form.errors else 200)
 
 
 def recently_reauthenticated(request: HttpRequest) -> bool:
@@ -207,6 +245,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/enrol.html",
         {"form": form, "qr_code": qr_code, "secret": secret, "next": next_url},
+        status=400 if form.errors else 200,
     )
 
 
@@ -222,10 +261,17 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         if device is not None:
             request.session[REAUTHENTICATED_AT] = timezone.now().isoformat()
             return redirect(_next_url(request))
-        record(by=request_actor(request), action=Action.SIGN_IN_FAILED, object_repr=REAUTHENTICATION_REFUSED(),
+        # Only past a right password does the answer say more about the code than "not correct".
+        reused = bool(password_ok) and code_already_used(user, form.cleaned_data["code"])
+        record(by=request_actor(request), action=Action.SIGN_IN_FAILED,
+               object_repr=REAUTHENTICATION_CODE_USED() if reused else REAUTHENTICATION_REFUSED(),
                request=request)
-        form.add_error(None, _("The password or code is not correct."))
-    return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next_url(request)})
+        if reused:
+            form.add_error("code", REUSED_CODE)
+        else:
+            form.add_error(None, _("The password or code is not correct."))
+    return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next_url(request)},
+                  status=400 if form.errors else 200)
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -238,7 +284,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, form.user)  # stay signed in here; other sessions end
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:security")
-    return render(request, "accounts/change_password.html", {"form": form})
+    return render(request, "accounts/change_password.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @never_cache

@@ -176,6 +176,9 @@ def link_core_operations(result: dict, generator, request, public) -> dict:
     """Postprocessing hook: the links between the core's operations (persons, offices, holidays, cases)."""
     link(result, "persons_create", 201, "persons_retrieve", {"path.id": "$response.body#/id"})
     link(result, "persons_search", 200, "persons_retrieve", {"path.id": "$response.body#/results/0/person/id"})
+    for source, status in (("persons_create", 201), ("persons_retrieve", 200)):
+        for target in ("person_documents_list", "person_documents_create"):
+            link(result, source, status, target, {"path.id": "$response.body#/id"})
     for target in ("offices_retrieve", "offices_holidays_list", "offices_holidays_create"):
         link(result, "me_retrieve", 200, target, {"path.code": "$response.body#/office/code"})
     holiday = {"path.code": "$response.body#/office", "path.id": "$response.body#/id"}

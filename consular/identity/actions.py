@@ -260,9 +260,16 @@ def add_document(
         expires_on=expires_on,
         status=status,
     )
-    document.full_clean()
+    # The table's constraints, checked here to put each error on its field (full_clean reports them for the form).
+    document.full_clean(validate_constraints=False)
+    if document.expires_on and document.issued_on and document.expires_on < document.issued_on:
+        raise ValidationError({"expires_on": _("A document cannot expire before it is issued.")})
+    if IdentityDocument.unscoped.filter(
+        kind=document.kind, issuing_state=document.issuing_state, number=document.number
+    ).exists():
+        raise ValidationError({"number": DUPLICATE_DOCUMENT})
     try:
-        # full_clean checked uniqueness; the constraint still decides when two clerks add the same document at once.
+        # Checked above; the constraint still decides when two clerks add the same document at once.
         with transaction.atomic():
             document.save()
     except IntegrityError as clash:

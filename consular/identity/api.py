@@ -1,9 +1,9 @@
 """Persons over REST: ranked search (POSTed: names and dates of birth never go in a URL), one person,
-and creation that checks for duplicates first."""
+creation that checks for duplicates first, and their identity documents."""
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, Throttled
 from rest_framework.response import Response
@@ -12,12 +12,12 @@ from rest_framework.views import APIView
 from consular.api.conditional import etag_for
 from consular.api.fields import Boolean, Choice, Integer, Text
 from consular.api.idempotency import idempotent
-from consular.api.problems import PROBLEM_CONTENT_TYPE, Unprocessable, problem
+from consular.api.problems import PROBLEM_CONTENT_TYPE, Conflict, Unprocessable, problem
 from consular.api.schema import DUPLICATES_PROBLEM, IF_NONE_MATCH
 from consular.audit.actions import Action, record
 from consular.identity import actions
 from consular.identity.forms import clean_date_of_birth, clean_nationality
-from consular.identity.models import Person, Sex
+from consular.identity.models import IdentityDocument, Person, Sex
 from consular.identity.names import PartialDate
 from consular.identity.search import PERSON_SEARCH, Duplicate, Result, search_persons
 from consular.offices.api import IDEMPOTENCY_KEY
@@ -297,3 +297,167 @@ class PersonDetail(APIView):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         record(by=actor, action=Action.READ, target=person, request=request._request)
         return Response(person_data(person), headers={"ETag": etag})
+
+
+def document_data(document: IdentityDocument) -> dict:
+    return {
+        "id": document.pk,
+        "person": document.person_id,
+        "kind": document.kind,
+        "number": document.number,
+        "issuing_state": document.issuing_state,
+        "issued_on": document.issued_on,
+        "expires_on": document.expires_on,
+        "status": document.status,
+        "version": document.version,
+    }
+
+
+class NewDocument(serializers.Serializer):
+    kind = Choice(choices=IdentityDocument.Kind.choices)
+    number = Text(
+        max_length=40,
+        help_text="As printed; spaces and hyphens are dropped, and what remains must be letters A–Z and digits "
+        "(else a 422).",
+    )
+    issuing_state = Text(
+        pattern=r"^[A-Za-z]{3}\Z", max_length=3, help_text="ISO 3166-1 alpha-3, e.g. JPN. A code no state has is a 422."
+    )
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Before `issued_on` is a 422."
+    )
+    status = Choice(
+        # "pending" is the state of a passport this system produced and has not handed over yet.
+        choices=[choice for choice in IdentityDocument.Status.choices if choice[0] != IdentityDocument.Status.PENDING],
+        required=False,
+        default=IdentityDocument.Status.VALID,
+    )
+
+
+DOCUMENT_SCHEMA = inline_serializer(
+    "IdentityDocument",
+    {
+        "id": serializers.IntegerField(),
+        "person": serializers.IntegerField(),
+        "kind": serializers.ChoiceField(choices=IdentityDocument.Kind.choices),
+        "number": serializers.CharField(),
+        "issuing_state": serializers.CharField(),
+        "issued_on": serializers.DateField(),
+        "expires_on": serializers.DateField(allow_null=True),
+        "status": serializers.ChoiceField(choices=IdentityDocument.Status.choices),
+        "version": serializers.IntegerField(),
+    },
+)
+DOCUMENT_EXAMPLE = {
+    "id": 981,
+    "person": 42,
+    "kind": "passport",
+    "number": "TR1234567",
+    "issuing_state": "JPN",
+    "issued_on": "2019-04-02",
+    "expires_on": "2029-04-01",
+    "status": "valid",
+    "version": 1,
+}
+
+
+class PersonDocuments(APIView):
+    """A person's identity documents, and adding one typed in from the paper."""
+
+    @extend_schema(
+        summary="A person's identity documents",
+        operation_id="person_documents_list",
+        description="Newest issue first. A person your office may not read is a 404.",
+        responses={
+            200: inline_serializer("IdentityDocumentList", {"results": DOCUMENT_SCHEMA.__class__(many=True)}),
+            404: OpenApiResponse(description="No such person at your office."),
+        },
+        examples=[OpenApiExample("One passport", response_only=True, value={"results": [DOCUMENT_EXAMPLE]})],
+    )
+    def get(self, request, pk):
+        actor = acting_actor(request)
+        # Person.objects is scoped to the caller's office: another office's person is a 404.
+        person = get_object_or_404(Person.objects.all(), pk=pk)
+        record(by=actor, action=Action.READ, target=person, request=request._request)
+        documents = IdentityDocument.objects.filter(person=person).order_by("-issued_on", "-pk")
+        return Response({"results": [document_data(document) for document in documents]})
+
+    @extend_schema(
+        summary="Add an identity document",
+        operation_id="person_documents_create",
+        description=(
+            "A document the person holds or held (an earlier passport, a foreign passport, an identity or "
+            "residence card), as typed in from the paper. The number is kept as letters and digits; a state "
+            "issues a number once per kind of document: a number already on file, an unknown issuing state or "
+            "an expiry before the issue is a 422, nothing saved. A person your office may not read is a 404; "
+            "a merged record is a 409 (add it to the record it was merged into)."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=NewDocument,
+        responses={
+            201: DOCUMENT_SCHEMA,
+            403: OpenApiResponse(description="Auditors read documents; they do not add them."),
+            404: OpenApiResponse(description="No such person at your office."),
+            409: OpenApiResponse(
+                description="The person was merged into another record, or a request with the same Idempotency-Key "
+                "is still running."
+            ),
+            422: OpenApiResponse(
+                description="A field the rules refuse (`errors` names it: a number already on file, a code no state "
+                "has, an expiry before the issue), or an Idempotency-Key already used for another request."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "An earlier Japanese passport",
+                request_only=True,
+                value={
+                    "kind": "passport",
+                    "number": "TR 1234567",
+                    "issuing_state": "JPN",
+                    "issued_on": "2019-04-02",
+                    "expires_on": "2029-04-01",
+                },
+            ),
+            OpenApiExample("Added", response_only=True, status_codes=["201"], value=DOCUMENT_EXAMPLE),
+            OpenApiExample(
+                "A number already on file",
+                response_only=True,
+                status_codes=["422"],
+                value={
+                    "type": "https://consular.example/problems/unprocessable-content",
+                    "title": "Unprocessable Content",
+                    "status": 422,
+                    "detail": "The request is well-formed but cannot be processed.",
+                    "errors": [
+                        {
+                            "field": "number",
+                            "message": "This state has already issued a document of this kind with this number.",
+                            "code": "invalid",
+                        }
+                    ],
+                },
+            ),
+        ],
+    )
+    @idempotent
+    def post(self, request, pk):
+        actor = acting_actor(request)
+        person = get_object_or_404(Person.objects.all(), pk=pk)
+        if actor.is_read_only:
+            raise PermissionDenied("Auditors read personal data; they do not change it.")
+        body = NewDocument(data=request.data)
+        body.is_valid(raise_exception=True)
+        if person.merged_into_id is not None:
+            raise Conflict(f"This person was merged into record {person.merged_into_id}: add the document there.")
+        try:
+            document = actions.add_document(person, by=actor, **body.validated_data)
+        except ModelValidationError as error:
+            # The schema allowed the request: what the rules refuse is a 422, naming the field.
+            errors = {
+                "non_field_errors" if name == "__all__" else name: messages
+                for name, messages in error.message_dict.items()
+            }
+            raise Unprocessable(errors) from error
+        return Response(document_data(document), status=status.HTTP_201_CREATED, headers={"ETag": etag_for(document)})

@@ -8,4 +8,5 @@ urlpatterns = [
     path("persons/", api.PersonList.as_view(), name="api_person_list"),
     path("persons/search/", api.PersonSearch.as_view(), name="api_person_search"),
     path("persons/<int:pk>/", api.PersonDetail.as_view(), name="api_person_detail"),
+    path("persons/<int:pk>/documents/", api.PersonDocuments.as_view(), name="api_person_documents"),
 ]

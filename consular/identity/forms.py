@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from consular import text
-from consular.identity.models import Sex, normalised_latin_name, validate_latin_name
+from consular.identity.actions import PERSON_FIELDS, normalised_phone
+from consular.identity.models import (
+    IdentityDocument,
+    Person,
+    Prefecture,
+    Sex,
+    normalised_latin_name,
+    validate_latin_name,
+    validate_phone,
+)
 from consular.identity.names import PartialDate
 from consular.offices.models import validate_alpha3
 
@@ -32,6 +41,11 @@ def clean_nationality(value: str) -> str:
 def validate_entered_latin_name(value: str) -> None:
     """The model's rule on the name as it will be kept (full-width letters made plain), before any duplicate check."""
     validate_latin_name(normalised_latin_name(value))
+
+
+def validate_entered_phone(value: str) -> None:
+    """The model's rule on the number as it will be kept (E.164), with the other fields' errors."""
+    validate_phone(normalised_phone(value))
 
 
 class PersonSearchForm(forms.Form):
@@ -78,7 +92,8 @@ class PersonForm(forms.Form):
     given_names_reading = forms.CharField(
         label=_("Given names (kana reading)"), max_length=100, required=False, validators=[text.validate_single_line]
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    # Radios with none ticked: a clerk must choose, never inherit the first option by default.
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     birth_year = forms.IntegerField(label=_("Year of birth"), min_value=1850, max_value=2200)
     birth_month = forms.IntegerField(label=_("Month of birth"), min_value=1, max_value=12, required=False)
     birth_day = forms.IntegerField(label=_("Day of birth"), min_value=1, max_value=31, required=False)
@@ -106,6 +121,110 @@ class PersonForm(forms.Form):
     def date_of_birth(self) -> PartialDate:
         data = self.cleaned_data
         return PartialDate(data["birth_year"], data.get("birth_month"), data.get("birth_day"))
+
+
+# What Person.clean() reads.
+CROSS_CHECKED = ("birth_year", "birth_month", "birth_day", "nationalities", "honseki_prefecture")
+
+
+class PersonEditForm(PersonForm):
+    """Every field of a person's record (identity.actions.PERSON_FIELDS) and the version the clerk read."""
+
+    confirm_new = None  # an edit is not a new record: no duplicate confirmation
+    address_abroad = forms.CharField(
+        label=_("Address abroad"), required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[text.validate_multiline],
+    )
+    address_home = forms.CharField(
+        label=_("Address in Japan"), required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[text.validate_multiline],
+    )
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=32,
+        help_text=_("International format, e.g. +1 212 555 0100."),
+        validators=[validate_entered_phone],
+    )
+    honseki_prefecture = forms.ChoiceField(
+        label=_("Registered domicile (honseki) prefecture"),
+        required=False,
+        choices=[("", _("None")), *Prefecture.choices],
+        help_text=_("Japanese nationals only."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The record's own rules across fields (a day of birth that exists, a honseki only for Japanese
+        # nationals), checked beside the fields' errors so the clerk sees every problem at once.
+        probe = Person(**{name: cleaned.get(name) for name in CROSS_CHECKED})
+        try:
+            probe.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages)
+        return cleaned
+
+    def person_fields(self) -> dict:
+        """The cleaned values `update_person` takes."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    @staticmethod
+    def initial_for(person: Person) -> dict:
+        initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        initial["nationalities"] = " ".join(person.nationalities or [])
+        initial["version"] = person.version
+        return initial
+
+
+class DocumentForm(forms.Form):
+    """An identity document typed in from the paper; `add_document` checks the number and dates."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=[("", _("Choose")), *IdentityDocument.Kind.choices])
+    number = forms.CharField(
+        label=_("Document number"), max_length=40, help_text=_("As printed; spaces and hyphens are left out.")
+    )
+    issuing_state = forms.CharField(
+        label=_("Issuing state"), max_length=3, help_text=_("ISO 3166-1 alpha-3 code, e.g. JPN.")
+    )
+    issued_on = forms.DateField(
+        label=_("Date of issue"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("YYYY-MM-DD."),
+    )
+    expires_on = forms.DateField(
+        label=_("Date of expiry"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("YYYY-MM-DD."),
+    )
+    # Documents typed in by hand are ones the person shows or reports; "valid" is the usual case.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        initial=IdentityDocument.Status.VALID,
+        choices=[
+            (value, label)
+            for value, label in IdentityDocument.Status.choices
+            if value != IdentityDocument.Status.PENDING
+        ],
+    )
+
+    def clean_issuing_state(self) -> str:
+        return clean_nationality(self.cleaned_data["issuing_state"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", _("A document cannot expire before it is issued."))
+        return cleaned
 
 
 class MergeForm(forms.Form):

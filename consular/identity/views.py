@@ -1,4 +1,4 @@
-"""Person pages: search, create (duplicates first), detail, merge."""
+"""Person pages: search, create (duplicates first), detail, edit, documents, merge."""
 
 from urllib.parse import urlencode
 
@@ -14,7 +14,14 @@ from django.views.decorators.http import require_http_methods
 from consular.accounts.views import reauthentication_required, recently_reauthenticated
 from consular.audit.actions import Action, Phrase, record, record_listing
 from consular.identity import actions
-from consular.identity.forms import MergeForm, PersonForm, PersonSearchForm, ReviewDecisionForm
+from consular.identity.forms import (
+    DocumentForm,
+    MergeForm,
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+    ReviewDecisionForm,
+)
 from consular.identity.models import DuplicateReview, Person
 from consular.identity.search import PERSON_SEARCH, search_persons
 from consular.offices.models import Role
@@ -139,6 +146,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merged_persons": Person.objects.filter(merged_into=person),
         "review_pending": actions.has_pending_review(person),
         "may_merge": actor.role == Role.SUPERVISOR and person.merged_into_id is None,
+        "may_change": not actor.is_read_only and person.merged_into_id is None,
     }
     return render(request, "identity/person_detail.html", context)
 
@@ -193,6 +201,73 @@ def _merge_page(request: HttpRequest, person: Person, actor: Actor) -> HttpRespo
     ]
     context = {"person": person, "form": form, "duplicate": duplicate, "candidates": candidates, "problem": problem}
     return render(request, "identity/person_merge.html", context, status=status)
+
+
+def _writable_person(request: HttpRequest, pk: int) -> tuple[Actor, Person]:
+    """The person to change, if the actor may change persons: another office's is a 404, an auditor a 403."""
+    actor = acting_actor(request)
+    person = _visible_person(pk)
+    if actor.is_read_only:
+        raise PermissionDenied(_("Auditors read personal data; they do not change it."))
+    return actor, person
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every field of the record, saved only if nobody changed it meanwhile (a stale edit keeps the input, 409)."""
+    actor, person = _writable_person(request, pk)
+    if person.merged_into_id is not None:
+        messages.error(request, _("This record was merged into another one: change the current record."))
+        return redirect("identity:person_detail", pk=person.merged_into_id)
+    form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(person))
+    stale, status = False, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_person(
+                person, by=actor, expected_version=form.cleaned_data["version"], **form.person_fields()
+            )
+        except StaleVersion:
+            # Keep what was typed, show the record as it is now, and let the next submit overwrite that version.
+            person.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(person.version)
+            form = PersonEditForm(data, initial=PersonEditForm.initial_for(person))
+            form.is_valid()
+            stale, status = True, 409
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Record updated."))
+            return redirect("identity:person_detail", pk=person.pk)
+    if form.is_bound and form.errors:
+        status = 400
+    record_person_read(actor, person, request)
+    return render(request, "identity/person_edit.html", {"person": person, "form": form, "stale": stale}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An identity document typed in from the paper the person shows (a foreign passport, a residence card …)."""
+    actor, person = _writable_person(request, pk)
+    if person.merged_into_id is not None:
+        messages.error(request, _("This record was merged into another one: add the document to the current record."))
+        return redirect("identity:person_detail", pk=person.merged_into_id)
+    form = DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = actions.add_document(person, by=actor, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Document %(document)s added.") % {"document": document})
+            return redirect("identity:person_detail", pk=person.pk)
+    record_person_read(actor, person, request)
+    return render(
+        request,
+        "identity/document_form.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -60,7 +60,8 @@ def holiday_add(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Holiday added."))
             return redirect("offices:office_detail", code=office.code)
-    return render(request, "offices/holiday_form.html", {"office": office, "form": form})
+    return render(request, "offices/holiday_form.html", {"office": office, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def _posted_version(request: HttpRequest) -> int | None:
@@ -98,5 +99,5 @@ def holiday_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         "offices/holiday_form.html",
         {"office": holiday.office, "form": form, "holiday": holiday, "stale": stale, "conflict": conflict},
-        status=409 if stale else 200,
+        status=409 if stale else 400 if form.errors else 200,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,6 +72,67 @@ def next_in_series(series: str) -> int:
     ReferenceCounter.objects.get_or_create(series=series)
     ReferenceCounter.objects.filter(series=series).update(last=F("last") + 1)
     return ReferenceCounter.objects.values_list("last", flat=True).get(series=series)
+
+
+class SecondOpenCase(Exception):
+    """The person already has an open case of this kind: `existing` is the oldest such case.
+
+    `may_confirm` says whether the actor could still open a second one by giving a reason.
+    """
+
+    def __init__(self, existing: Case, *, may_confirm: bool) -> None:
+        super().__init__(existing.reference)
+        self.existing = existing
+        self.may_confirm = may_confirm
+
+    def visible_to(self, actor: Actor) -> bool:
+        return Case.unscoped.visible_to(actor).filter(pk=self.existing.pk).exists()
+
+    def explanation(self, actor: Actor) -> str:
+        """What the clerk reads: the open case (its reference only if they may read it) and what to do."""
+        case_type = case_type_of(self.existing)
+        if self.visible_to(actor):
+            said = _("This person already has an open %(kind)s of this type: %(reference)s (%(status)s). "
+                     "Continue that one, or withdraw it first.") % {
+                "kind": str(case_type.label).lower(), "reference": self.existing.reference,
+                "status": case_type.status_label(self.existing.status)}
+        else:
+            said = _("This person already has an open %(kind)s of this type at another office (%(office)s). "
+                     "Ask that office before taking in another.") % {
+                "kind": str(case_type.label).lower(), "office": self.existing.current_office.code}
+        if self.may_confirm:
+            return said + " " + _("As a supervisor you may take in a second one: give the reason.")
+        return said + " " + _("Only a supervisor may take in a second one, giving the reason.")
+
+
+# Who may open a second open case of a kind beside the first, with a reason (e.g. an urgent
+# official passport while an ordinary application waits): the office's supervisor.
+CONFIRMS_SECOND_CASE = frozenset({Role.SUPERVISOR})
+
+
+def refuse_second_open_case(
+    case_type_code: str, *, person: Person, by: Actor, same_kind: Q | None = None, reason: str = ""
+) -> Case | None:
+    """Refuse (SecondOpenCase) a new case while the person has an open one of the same kind, at any office.
+
+    `same_kind` narrows "the same kind" within the case type (passports: the same passport
+    type). A supervisor may go ahead with a reason: then the open case is returned, for the
+    caller's audit entry; None when there is no open case. The person's row is locked first,
+    so two clerks taking in the same person's application at once cannot both pass the check.
+    Call it inside the transaction that opens the case.
+    """
+    Person.unscoped.select_for_update().filter(pk=person.pk).first()
+    # Unscoped on purpose: an open case at another office counts too (the person is visible to the actor).
+    open_cases = Case.unscoped.open().filter(case_type=case_type_code, person=person)
+    if same_kind is not None:
+        open_cases = open_cases.filter(same_kind)
+    existing = open_cases.select_related("current_office").order_by("submitted_at", "pk").first()
+    if existing is None:
+        return None
+    may_confirm = by.role in CONFIRMS_SECOND_CASE
+    if not (may_confirm and reason.strip()):
+        raise SecondOpenCase(existing, may_confirm=may_confirm)
+    return existing
 
 
 @transaction.atomic

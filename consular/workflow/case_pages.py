@@ -48,6 +48,10 @@ class Kept:
     transition: str = ""
     note: str = ""
     assignee: int | None = None
+    # The posted form (a step's, or the assignment), so that its errors show next to its fields and in the
+    # page's error summary.
+    fire_form: FireForm | None = None
+    assign_form: AssignForm | None = None
 
 
 @dataclass
@@ -85,7 +89,9 @@ def shared_context(actor: Actor, case: Case, *, kept: Kept | None = None) -> dic
     allowed_names = {option.transition.name for option in options if option.allowed}
     assigning = may_assign(actor, case)
     assign_form = None
-    if assigning:
+    if assigning and kept.assign_form is not None:
+        assign_form = kept.assign_form
+    elif assigning:
         assign_form = AssignForm(people=assignee_choices(caseload(actor.office)), prefix="assign",
                                  initial={"assignee": kept.assignee or case.assignee_id, "version": case.version})
     return {
@@ -93,6 +99,7 @@ def shared_context(actor: Actor, case: Case, *, kept: Kept | None = None) -> dic
         "options": options,
         "kept_transition": kept.transition,
         "kept_note": kept.note,
+        "fire_form": kept.fire_form,
         # A note typed for a step that is no longer possible is still shown, so it can be copied.
         "orphan_note": kept.note if kept.note and kept.transition not in allowed_names else "",
         "failed_messages": case.outbox.filter(state=OutboxMessage.State.FAILED).order_by("pk"),
@@ -162,8 +169,8 @@ def _assign(request, actor, case, page, show) -> HttpResponse:
         return show(Outcome(problem=_("Only supervisors of the office holding the case assign it."), status=403))
     form = AssignForm(request.POST, people=assignee_choices(caseload(actor.office)), prefix="assign")
     if not form.is_valid():
-        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
-        return show(Outcome(problem=" ".join(errors)))
+        # The page's error summary lists the form's errors, each linking to its field.
+        return show(Outcome(kept=Kept(assign_form=form)))
     data = form.cleaned_data
     kept = Kept(assignee=data["assignee"])
     membership = _member(actor.office, data["assignee"])
@@ -187,11 +194,11 @@ def _member(office: Office, user_id: int) -> Membership | None:
 
 
 def _fire(request, actor, case, page, show) -> HttpResponse:
-    form = FireForm(request.POST)
-    kept = Kept(transition=request.POST.get("transition", ""), note=request.POST.get("note", ""))
+    form = FireForm(request.POST, case_type=case_type_of(case))
+    kept = Kept(transition=request.POST.get("transition", ""), note=request.POST.get("note", ""), fire_form=form)
     if not form.is_valid():
-        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
-        return show(Outcome(problem=" ".join(errors), kept=kept))
+        # The page's error summary lists the form's errors, each linking to its field beside the step.
+        return show(Outcome(kept=kept))
     data = form.cleaned_data
     kept.note = data["note"]
     try:

@@ -60,6 +60,6 @@ ENQUIRY = register(CaseType(
         Transition("close", (S.ANSWERED,), S.CLOSED, roles=STAFF, office_kinds=LOCAL, closes=True,
                    label=_("Close")),
         Transition("withdraw", (S.RECEIVED, S.IN_PROGRESS), S.WITHDRAWN, roles=STAFF, office_kinds=LOCAL,
-                   note_required=True, closes=True, label=_("Withdrawn by the citizen")),
+                   note_required=True, closes=True, destructive=True, label=_("Withdrawn by the citizen")),
     ),
 ))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consular import text
 from consular.workflow.queues import ANY_OFFICE, Show
-from consular.workflow.transitions import CASE_TYPES
+from consular.workflow.transitions import CASE_TYPES, CaseType
 
 NOTE_MAX_LENGTH = 4000
 
@@ -104,6 +104,9 @@ class AssignForm(forms.Form):
 class AssignSelectionForm(forms.Form):
     """The ticked rows of a queue page, each as "<case id>:<version shown>", to one member of the office."""
 
+    # The ticks are table rows rendered by hand (prefix "assign"); the page's error summary links to their error list.
+    error_summary_targets = {"cases": "assign-cases_error"}
+
     cases = forms.MultipleChoiceField(label=_("Cases"), error_messages={"required": _("Tick at least one case.")})
     assignee = forms.TypedChoiceField(label=_("Assign the ticked cases to"), coerce=int)
 
@@ -133,13 +136,37 @@ class OpenEnquiryForm(forms.Form):
 
 
 class FireForm(forms.Form):
+    """One step of a case's table; a step that cannot be undone needs its box ticked (no script needed)."""
+
     transition = forms.CharField(widget=forms.HiddenInput, max_length=48)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=NOTE_MAX_LENGTH, validators=[text.validate_multiline])
+    confirm = forms.BooleanField(label=_("Confirmation"), required=False)
+
+    def __init__(self, *args, case_type: CaseType, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_type = case_type
+        # Each step has its own form on the page (workflow/includes/next_steps.html), its fields named by the step.
+        step = str(self.data.get("transition", ""))[:48]
+        self.error_summary_targets = {"note": f"note-{step}", "confirm": f"confirm-{step}"}
 
     def clean_note(self) -> str:
         return self.cleaned_data["note"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        transition = self.case_type.by_name.get(cleaned.get("transition", ""))
+        if transition is None:
+            return cleaned
+        step = transition.label or transition.name
+        # fire() refuses these too; checked here they are errors next to the field, listed in the summary.
+        if transition.note_required and not cleaned.get("note"):
+            self.add_error("note", _("A note is required."))
+        # The page asks with a required checkbox; this holds for a browser that skips it, too.
+        if transition.irreversible and not cleaned.get("confirm"):
+            self.add_error("confirm", _("“%(step)s” cannot be undone: tick the box to confirm it.") % {"step": step})
+        return cleaned
 
 
 class RetryForm(forms.Form):

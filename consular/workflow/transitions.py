@@ -41,9 +41,17 @@ class Transition:
     note_required: bool = False
     hand_over_to: Destination | None = None
     closes: bool = False
+    # Ends the case against what was asked for (refuse, withdraw, cancel, lapse): pages show it as a
+    # dangerous step, after the others, and ask to confirm it.
+    destructive: bool = False
     label: str | Promise = ""
     # Outbox message kinds written with the event; each has a handler in consular.workflow.relay.
     messages: tuple[str, ...] = ("case_moved",)
+
+    @property
+    def irreversible(self) -> bool:
+        """Cannot be undone: a closed case never moves again. Pages ask to confirm it first (FireForm)."""
+        return self.closes or self.destructive
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,10 @@ from consular.identity.names import PartialDate
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.queues import Show
 from passports.models import Kind, PassportType, ReplacementReason, Status
-from passports.photos import MAX_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH
+from passports.photos import MAX_FILE_BYTES, PHOTO_RULES
 
 PHOTO_ACCEPT = "image/jpeg,image/png"
-PHOTO_HELP = format_lazy(
-    _("A JPEG or PNG file, 35 × 45 mm in proportion, at least {width} × {height} pixels."),
-    width=MIN_WIDTH,
-    height=MIN_HEIGHT,
-)
+PHOTO_HELP = PHOTO_RULES
 
 
 class ApplicationQueueForm(forms.Form):
@@ -125,6 +121,14 @@ class ApplicationForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         validators=[text.validate_multiline],
     )
+    # Shown only to a supervisor, once the person turns out to have an open application of this type.
+    second_application_reason = forms.CharField(
+        label=_("Why a second application is needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Recorded on the new case and in the audit log."),
+    )
 
     def __init__(
         self,
@@ -141,6 +145,9 @@ class ApplicationForm(forms.Form):
 
     def clean_note(self) -> str:
         return self.cleaned_data["note"].strip()
+
+    def clean_second_application_reason(self) -> str:
+        return self.cleaned_data["second_application_reason"].strip()
 
 
 class VersionedForm(forms.Form):

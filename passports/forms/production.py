@@ -48,6 +48,9 @@ class VersionField(forms.IntegerField):
 
 
 class BatchFromSelectionForm(forms.Form):
+    # The ticks are table rows rendered by hand; the page's error summary links to their error list.
+    error_summary_targets = {"applications": "applications_error"}
+
     applications = SelectionField(
         label=_("Applications"),
         required=True,
@@ -103,6 +106,12 @@ class CancelBatchForm(BatchStepForm):
         error_messages={"required": _("Say why the batch is cancelled.")},
     )
 
+    # Cancelling cannot be undone (the numbers are never reused): the clerk ticks this first.
+    confirm = forms.BooleanField(
+        label=_("I confirm: this batch's booklets are void and their numbers are never used again."),
+        error_messages={"required": _("Cancelling cannot be undone: tick the box to confirm it.")},
+    )
+
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
@@ -114,6 +123,9 @@ class CancelBatchForm(BatchStepForm):
 
 
 class ReceiveShipmentForm(forms.Form):
+    # As BatchFromSelectionForm: the error summary links to the error list above the table.
+    error_summary_targets = {"cases": "cases_error"}
+
     cases = SelectionField(
         label=_("Passports received"),
         required=True,
@@ -160,7 +172,10 @@ class MrzCheckForm(forms.Form):
         label=_("Machine readable zone"),
         max_length=200,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocomplete": "off"}),
+        # Fixed-width and unwrapped (static/css/app.css .mrz): each line reads as the reader sees it.
+        widget=forms.Textarea(
+            attrs={"rows": 3, "cols": 46, "spellcheck": "false", "autocomplete": "off", "wrap": "off", "class": "mrz"}
+        ),
         help_text=_("The two lines at the foot of the data page, 44 characters each, as printed."),
         error_messages={"required": _("Paste the two lines of the MRZ.")},
     )
@@ -192,6 +207,11 @@ class LossReportForm(forms.Form):
         label=_("Lost or stolen on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    # The passport is invalid at once and for good, even if it is found: the clerk ticks this first.
+    confirm = forms.BooleanField(
+        label=_("I confirm: the passport becomes invalid at once and can never be used again, even if it is found."),
+        error_messages={"required": _("Reporting cannot be undone: tick the box to confirm it.")},
     )
 
     def clean(self):

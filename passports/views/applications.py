@@ -25,7 +25,7 @@ from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
 from consular.versions import StaleVersion
-from consular.workflow.actions import TransitionRefused
+from consular.workflow.actions import SecondOpenCase, TransitionRefused
 from consular.workflow.case_pages import Kept, Outcome, shared_context, shared_post
 from consular.workflow.queues import Show
 from consular.workflow.transitions import case_type_of
@@ -243,10 +243,19 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 
 def _intake_page(
-    request: HttpRequest, actor: Actor, person: Person, form: ApplicationForm, *, status: int = 200
+    request: HttpRequest,
+    actor: Actor,
+    person: Person,
+    form: ApplicationForm,
+    *,
+    second_open: SecondOpenCase | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     record(by=actor, action=Action.READ, target=person, request=request)
     context = {
+        # The open application that refused this one, and (for a supervisor) the reason field to go ahead.
+        "second_open": second_open,
+        "open_application": second_open.existing if second_open and second_open.visible_to(actor) else None,
         "person": person,
         "form": form,
         "duplicates": _other_records(actor, person, request),
@@ -273,8 +282,18 @@ def application_create(request: HttpRequest) -> HttpResponse:
         if person is None:
             return redirect("passports:application_create")
         form = _application_form(actor, person, request.POST, request.FILES)
+        second_open = None
         if form.is_valid():
-            application = _submit(actor, person, form)
+            try:
+                application = _submit(actor, person, form)
+            except SecondOpenCase as refused:
+                second_open, application = refused, None
+                if refused.may_confirm:
+                    # A supervisor may go ahead: the reason is now asked for, and the error sits next to it.
+                    form.fields["second_application_reason"].required = True
+                    form.add_error("second_application_reason", refused.explanation(actor))
+                else:
+                    form.add_error(None, refused.explanation(actor))
             if application is not None:
                 messages.success(
                     request,
@@ -285,7 +304,9 @@ def application_create(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 return redirect("passports:application_detail", reference=application.case.reference)
-        return _intake_page(request, actor, person, form, status=400)
+        return _intake_page(
+            request, actor, person, form, second_open=second_open, status=409 if second_open else 400
+        )
     chosen = request.GET.get("person", "")
     if chosen.isdigit():
         person = get_object_or_404(persons, pk=int(chosen))
@@ -294,7 +315,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 
 def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportApplication | None:
-    """The one action; its ValidationError lands on the form and nothing is saved."""
+    """The one action; its ValidationError lands on the form and nothing is saved (SecondOpenCase is the caller's)."""
     data = form.cleaned_data
     previous = None
     if data["previous_passport"] is not None:
@@ -313,6 +334,7 @@ def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportAppl
             collecting_office=Office.directory.get(pk=data["collecting_office"]),
             photo=upload.read() if upload else None,
             note=data["note"],
+            second_application_reason=data["second_application_reason"],
         )
     except ValidationError as error:
         _add_errors(form, error)

@@ -29,7 +29,7 @@ def test_reauthentication_with_wrong_password_is_refused(signed_in, nyc_clerk):
     client = signed_in(nyc_clerk)
     response = client.post("/accounts/reauthenticate/", {"password": "nope", "code": current_code(nyc_clerk)},
                            HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200 and b"The password or code is not correct." in response.content
+    assert response.status_code == 400 and b"The password or code is not correct." in response.content
     assert REAUTHENTICATED_AT not in client.session
 
 
@@ -81,7 +81,7 @@ def test_password_change_needs_the_old_password_and_a_valid_new_one(signed_in, n
     client = signed_in(nyc_clerk)
     weak = client.post("/accounts/security/password/",
                        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
-    assert weak.status_code == 200 and "new_password2" in weak.context["form"].errors
+    assert weak.status_code == 400 and "new_password2" in weak.context["form"].errors
     better = "a-much-better-passphrase"
     wrong_old = client.post("/accounts/security/password/",
                             {"old_password": "not-it", "new_password1": better, "new_password2": better})

@@ -41,7 +41,7 @@ def test_password_then_code_signs_in_with_a_new_session_key(client, nyc_clerk):
 
 def test_wrong_password_is_refused_with_a_clear_error(client, nyc_clerk):
     response = post_password(client, "nyc_clerk", "wrong-password", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"The username or password is not correct." in response.content
     assert "_auth_user_id" not in client.session
 
@@ -49,7 +49,7 @@ def test_wrong_password_is_refused_with_a_clear_error(client, nyc_clerk):
 def test_known_and_unknown_usernames_get_identical_responses(client, nyc_clerk):
     known = post_password(Client(), "nyc_clerk", "wrong-password", HTTP_ACCEPT_LANGUAGE="en")
     unknown = post_password(Client(), "no_such_user", "wrong-password", HTTP_ACCEPT_LANGUAGE="en")
-    assert known.status_code == unknown.status_code == 200
+    assert known.status_code == unknown.status_code == 400
 
     def body(response) -> str:
         import re
@@ -65,7 +65,7 @@ def test_known_and_unknown_usernames_get_identical_responses(client, nyc_clerk):
 def test_wrong_code_is_refused_and_leaves_the_user_unverified(client, nyc_clerk):
     post_password(client, "nyc_clerk")
     response = client.post(VERIFY, {"code": "000000"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"That code is not correct." in response.content
     assert client.get("/").status_code == 302
 
@@ -87,7 +87,7 @@ def test_backup_code_works_once(client, nyc_clerk):
     assert client.get("/").status_code == 200
     second = Client()
     post_password(second, "nyc_clerk")
-    assert second.post(VERIFY, {"code": "12345678"}).status_code == 200
+    assert second.post(VERIFY, {"code": "12345678"}).status_code == 400
 
 
 @pytest.mark.parametrize("limit", [5])
@@ -114,7 +114,7 @@ def test_first_sign_in_without_a_device_must_enrol_an_authenticator(client, nyc_
     page = client.get(response["Location"])
     assert page.status_code == 200 and b"data:image/svg+xml" in page.content
     device = TOTPDevice.objects.get(user=nyc_clerk, confirmed=False)
-    assert client.post(response["Location"], {"code": "000000"}).status_code == 200
+    assert client.post(response["Location"], {"code": "000000"}).status_code == 400
     assert not TOTPDevice.objects.get(pk=device.pk).confirmed
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

@@ -8,6 +8,7 @@ relying party ID "localhost" to match the page's host.
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,6 +19,7 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from consular.offices import demo as demo_data
+from tests.browser.accessibility import AccessibilityCheck, axe_source
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,12 +73,25 @@ def demo(transactional_db) -> None:
         demo_data.seed()
 
 
-@pytest.fixture
-def staff_page(chromium_browser: Browser, site_url: str, demo) -> Iterator[Page]:
-    """A fresh browser profile of a Japanese-speaking member of staff, at the live server."""
-    context = chromium_browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=site_url)
+@pytest.fixture(scope="session")
+def axe() -> str:
+    """axe-core's source, read once; fails with the fix in the message when `npm ci` has not run."""
+    return axe_source()
+
+
+@contextmanager
+def staff_browser_page(browser: Browser, site_url: str, axe: str) -> Iterator[Page]:
+    """A fresh browser profile of a Japanese-speaking member of staff, at the live server.
+
+    On leaving, the page must have had no script or style the CSP blocked, no uncaught script
+    error, and no serious or critical axe-core violation on any page it opened.
+    """
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=site_url)
     context.set_default_timeout(TIMEOUT_MS)
+    accessibility = AccessibilityCheck(axe)
+    accessibility.watch(context)
     page = context.new_page()
+    accessibility.hold_navigations(page)
     # A script or style the CSP blocks, or a script that throws, is a broken page even if it looks fine.
     problems: list[str] = []
 
@@ -87,8 +102,19 @@ def staff_page(chromium_browser: Browser, site_url: str, demo) -> Iterator[Page]
     page.on("console", note_blocked)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     yield page
+    accessibility.wait_for(page)  # the page the test ended on
+    opened_a_page = page.url != "about:blank"
     context.close()
     assert not problems, problems
+    assert not accessibility.violations, accessibility.report()
+    assert accessibility.pages_checked or not opened_a_page, "axe-core checked no page: is the init script running?"
+
+
+@pytest.fixture
+def staff_page(chromium_browser: Browser, site_url: str, demo, axe: str) -> Iterator[Page]:
+    """A member of staff's browser (`staff_browser_page`)."""
+    with staff_browser_page(chromium_browser, site_url, axe) as page:
+        yield page
 
 
 def in_language(language: str, message: str) -> str:

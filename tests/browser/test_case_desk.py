@@ -4,14 +4,14 @@ from collections.abc import Iterator
 
 import pytest
 from django_scopes import scopes_disabled
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from consular.audit.models import AuditEntry
 from consular.offices.models import Membership, Office
 from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
 from consular.workflow.models import Case, OutboxMessage
-from tests.browser.conftest import TIMEOUT_MS, in_language, sign_in
+from tests.browser.conftest import in_language, sign_in, staff_browser_page
 from tests.identity.factories import PersonFactory
 
 pytestmark = pytest.mark.browser
@@ -41,23 +41,10 @@ def assignee_on(page: Page):
 
 
 @pytest.fixture
-def colleague_page(chromium_browser: Browser, site_url: str, demo) -> Iterator[Page]:
+def colleague_page(chromium_browser: Browser, site_url: str, demo, axe: str) -> Iterator[Page]:
     """A second member of staff at their own desk: a browser profile of their own, beside `staff_page`."""
-    context = chromium_browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", base_url=site_url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    # As for `staff_page`: a script that throws is a broken page, on this desk too.
-    problems: list[str] = []
-
-    def note_blocked(message: ConsoleMessage) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(message.text)
-
-    page.on("console", note_blocked)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    yield page
-    context.close()
-    assert not problems, problems
+    with staff_browser_page(chromium_browser, site_url, axe) as page:
+        yield page
 
 
 def test_clerk_takes_a_case_and_a_colleagues_stale_take_is_a_conflict(staff_page: Page, colleague_page: Page):

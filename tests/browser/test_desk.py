@@ -11,7 +11,7 @@ from consular.offices.models import Membership, Office
 from consular.offices.scoping import Actor
 from consular.workflow.actions import open_case
 from consular.workflow.models import Case
-from tests.browser.conftest import in_language, sign_in
+from tests.browser.conftest import in_language, sign_in, sign_out
 from tests.identity.factories import PersonFactory
 from tests.passports.factories import fee_schedule, submit
 
@@ -67,7 +67,7 @@ def test_hq_reaches_production_and_batches_and_an_auditor_reads_the_passports_pa
     menu(page, "Passports").get_by_role("link", name=ja("Batches")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ja("Production batches"))
 
-    page.locator("form.sign-out button[type=submit]").click()
+    sign_out(page)  # and wait for the sign-in page, so that it is checked before the next sign-in
     sign_in(page, "auditor")
     menu(page, "Main").get_by_role("link", name=ja("Passports"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ja("Passport applications"))

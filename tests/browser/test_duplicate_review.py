@@ -28,7 +28,7 @@ def test_a_duplicate_at_another_office_is_reviewed_and_merged_at_hq(staff_page: 
     page.goto("/persons/new/")
     page.locator("#id_family_name").fill("KIKUCHI")
     page.locator("#id_given_names").fill("HARUTO")
-    page.locator("#id_sex").select_option("M")
+    page.locator("input[name=sex][value=M]").check()  # radios, none chosen for the clerk
     page.locator("#id_birth_year").fill("1992")
     page.locator("#id_birth_month").fill("6")
     page.locator("#id_birth_day").fill("8")

@@ -177,7 +177,7 @@ def _walk(page: Page) -> None:
     page.locator("#id_family_name").fill("HOSHINO")
     page.locator("#id_given_names").fill("MAKOTO")
     page.locator("#id_family_name_native").fill("星野")
-    page.locator("#id_sex").select_option("M")
+    page.locator("input[name=sex][value=M]").check()  # radios, none chosen for the clerk
     page.locator("#id_birth_year").fill("1975")
     page.locator("#id_birth_month").fill("8")
     page.locator("#id_birth_day").fill("30")

@@ -19,7 +19,7 @@ def ja(message: str) -> str:
 def fill_person(page: Page, family: str, given: str) -> None:
     page.get_by_label(ja("Family name"), exact=True).fill(family)
     page.locator("#id_given_names").fill(given)  # its label also carries "(optional)"
-    page.get_by_label(ja("Sex")).select_option("F")
+    page.get_by_label(ja("Female"), exact=True).check()
     page.get_by_label(ja("Year of birth")).fill("1971")
     page.locator("#id_birth_month").fill("9")
     page.locator("#id_birth_day").fill("1")

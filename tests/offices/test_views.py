@@ -46,7 +46,7 @@ def test_supervisor_adds_a_holiday(signed_in, nyc_supervisor, nyc):
 def test_bad_holiday_input_shows_errors_and_saves_nothing(signed_in, nyc_supervisor, nyc):
     response = signed_in(nyc_supervisor).post("/offices/NYC/holidays/new/", {"date": "not a date", "name": ""},
                                               HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"date", "name"}
     assert not Holiday.unscoped.exists()
 

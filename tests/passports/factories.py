@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from PIL import Image
 
+from consular.identity.models import Person
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
 from passports import actions
 from passports.models import ChecklistItem, ExchangeRate, Fee, NumberSeries, PassportApplication, PassportType
+from tests.identity.factories import PersonFactory
 
 FAMILY_REGISTER_DATED_DAYS_BEFORE = 30
 
@@ -45,6 +47,15 @@ def fee_schedule() -> None:
         ExchangeRate(currency="GBP", yen_per_unit=Decimal("190.0000"), effective_from=start),
     ])
     NumberSeries.objects.create(prefix="TZ", next_number=1)
+
+
+def another_applicant(like: Person) -> Person:
+    """Another person at the same office, like `like`: one person has one open application of a type at a time."""
+    return PersonFactory(
+        created_by_office=like.created_by_office, family_name=like.family_name, given_names="OTHER",
+        birth_year=like.birth_year, birth_month=like.birth_month, birth_day=like.birth_day,
+        nationalities=like.nationalities,
+    )
 
 
 def submit(by: Actor, person, **overrides) -> PassportApplication:

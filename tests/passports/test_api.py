@@ -19,7 +19,7 @@ from passports import actions
 from passports.models import ChecklistItem, Invalidation, PassportApplication
 from tests.api.conftest import assert_problem, send_json
 from tests.identity.factories import IdentityDocumentFactory, PersonFactory
-from tests.passports.factories import complete_checklist, passport_photo, submit
+from tests.passports.factories import another_applicant, complete_checklist, passport_photo, submit
 
 APPLICATIONS = "/api/v1/passports/applications/"
 INVALIDATED = "/api/v1/passports/invalidated/"
@@ -558,14 +558,15 @@ def test_uploads_after_the_decision_are_refused(osaka_api, dispatched):
 
 
 def test_the_list_shows_the_caller_s_applications_in_change_order(osaka_api, osaka_actor, osaka_person, hq):
-    first, second = submit(osaka_actor, osaka_person), submit(osaka_actor, osaka_person, validity_years=5)
+    first = submit(osaka_actor, osaka_person)
+    second = submit(osaka_actor, another_applicant(osaka_person), validity_years=5)
     results = osaka_api.get(APPLICATIONS).json()["results"]
     assert [row["reference"] for row in results] == [first.case.reference, second.case.reference]
     assert results[1] == {
         "reference": second.case.reference,
         "status": "submitted",
         "status_label": "Submitted",
-        "person": osaka_person.pk,
+        "person": second.case.person_id,
         "kind": "new",
         "passport_type": "ordinary",
         "validity_years": 5,
@@ -581,7 +582,7 @@ def test_the_list_shows_the_caller_s_applications_in_change_order(osaka_api, osa
 
 
 def test_the_list_pages_with_a_cursor_without_repeats(osaka_api, osaka_actor, osaka_person, hq):
-    made = [submit(osaka_actor, osaka_person, photo=None).case.reference for _ in range(5)]
+    made = [submit(osaka_actor, another_applicant(osaka_person), photo=None).case.reference for _ in range(5)]
     first = osaka_api.get(APPLICATIONS, {"page_size": 3}).json()
     second = osaka_api.get(first["next"]).json()
     assert [row["reference"] for row in first["results"] + second["results"]] == made
@@ -591,7 +592,7 @@ def test_the_list_pages_with_a_cursor_without_repeats(osaka_api, osaka_actor, os
 def test_changed_since_leaves_out_applications_unchanged_since(osaka_api, osaka_actor, osaka_person, hq):
     submit(osaka_actor, osaka_person, photo=None)
     mark = timezone.now()
-    later = submit(osaka_actor, osaka_person, photo=None)
+    later = submit(osaka_actor, another_applicant(osaka_person), photo=None)
     results = osaka_api.get(APPLICATIONS, {"changed_since": mark.isoformat()}).json()["results"]
     assert [row["reference"] for row in results] == [later.case.reference]
 
@@ -643,7 +644,7 @@ def test_the_list_costs_the_same_queries_at_1_and_50_rows_and_never_counts(
     with django_assert_max_num_queries(10) as one:
         assert len(osaka_api.get(APPLICATIONS).json()["results"]) == 1
     for _ in range(49):
-        submit(osaka_actor, osaka_person, photo=None)
+        submit(osaka_actor, another_applicant(osaka_person), photo=None)
     with django_assert_max_num_queries(len(one.captured_queries)) as fifty:
         assert len(osaka_api.get(APPLICATIONS).json()["results"]) == 50
     assert not [q["sql"] for q in fifty.captured_queries if "COUNT(" in q["sql"].upper()]

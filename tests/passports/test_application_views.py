@@ -15,6 +15,7 @@ from passports.models import ChecklistItem, PassportApplication, Status
 from tests.identity.factories import IdentityDocumentFactory, PersonFactory
 from tests.passports.factories import (
     FAMILY_REGISTER_DATED_DAYS_BEFORE,
+    another_applicant,
     approve,
     complete_checklist,
     passport_photo,
@@ -82,7 +83,11 @@ def verify_post(target: ChecklistItem, version: int, **fields) -> dict:
     return data | {f"item-{target.pk}-{name}": value for name, value in fields.items()}
 
 
-def fire_post(application: PassportApplication, transition: str, note: str = "", version: int | None = None) -> dict:
+def fire_post(
+    application: PassportApplication, transition: str, note: str = "", version: int | None = None,
+    confirm: bool = False,
+) -> dict:
+    """The step's form as posted; `confirm` ticks the box an irreversible step asks for."""
     case = application.case
     case.refresh_from_db()
     return {
@@ -90,6 +95,7 @@ def fire_post(application: PassportApplication, transition: str, note: str = "",
         "transition": transition,
         "note": note,
         "version": case.version if version is None else version,
+        **({"confirm": "on"} if confirm else {}),
     }
 
 
@@ -112,14 +118,15 @@ def test_queue_never_shows_another_office_s_applications(english, london_clerk, 
 
 
 def test_queue_filters_by_status(english, nyc_clerk, clerk, applicant, application):
-    reviewed = submit(clerk, applicant, photo=None)
+    reviewed = submit(clerk, another_applicant(applicant), photo=None)
     fire(reviewed.case, "start_review", by=clerk, expected_version=reviewed.case.version)
     text = english(nyc_clerk).get(QUEUE, {"status": Status.UNDER_REVIEW}).text
     assert reviewed.case.reference in text and application.case.reference not in text
 
 
-def test_queue_shows_open_applications_and_the_closed_ones_behind_a_filter(english, nyc_clerk, clerk, application):
-    withdrawn = submit(clerk, application.case.person, photo=None)
+def test_queue_shows_open_applications_and_the_closed_ones_behind_a_filter(english, nyc_clerk, nyc, clerk, application):
+    # Another applicant: a second open application of the same type for one person is refused.
+    withdrawn = submit(clerk, PersonFactory(created_by_office=nyc), photo=None)
     fire(withdrawn.case, "withdraw", by=clerk, expected_version=withdrawn.case.version, note="Phoned")
     client = english(nyc_clerk)
 
@@ -148,7 +155,7 @@ def test_garbled_page_link_is_a_clear_400(english, nyc_clerk, application):
 
 
 def test_next_page_continues_after_the_last_row_without_repeats(english, nyc_clerk, clerk, applicant, hq):
-    references = [submit(clerk, applicant, photo=None).case.reference for _number in range(53)]
+    references = [submit(clerk, another_applicant(applicant), photo=None).case.reference for _number in range(53)]
     client = english(nyc_clerk)
     first = client.get(QUEUE, {"sort": "oldest"})
     assert first.context["next_query"]
@@ -161,12 +168,12 @@ def test_queue_costs_the_same_queries_at_1_and_50_rows_and_never_counts(
     english, nyc_clerk, clerk, applicant, hq, django_assert_max_num_queries
 ):
     client = english(nyc_clerk)
-    submit(clerk, applicant, photo=None)
+    submit(clerk, another_applicant(applicant), photo=None)
     client.get(QUEUE)  # warm the session and caches
     with django_assert_max_num_queries(15) as one:
         assert len(client.get(QUEUE).context["rows"]) == 1
     for _number in range(49):
-        submit(clerk, applicant, photo=None)
+        submit(clerk, another_applicant(applicant), photo=None)
     with django_assert_max_num_queries(len(one.captured_queries)) as fifty:
         assert len(client.get(QUEUE).context["rows"]) == 50
     assert not [query["sql"] for query in fifty.captured_queries if "COUNT(" in query["sql"].upper()]
@@ -535,7 +542,9 @@ def test_stale_step_is_a_conflict_that_keeps_the_note(english, nyc_clerk, clerk,
     seen = application.case.version
     fire(application.case, "start_review", by=clerk, expected_version=seen)
     response = english(nyc_clerk).post(
-        detail(application), fire_post(application, "withdraw", note="The applicant phoned to withdraw.", version=seen)
+        detail(application), fire_post(
+            application, "withdraw", note="The applicant phoned to withdraw.", version=seen, confirm=True
+        )
     )
     assert response.status_code == 409
     assert "The applicant phoned to withdraw." in response.text
@@ -588,7 +597,7 @@ def test_application_without_a_photo_has_no_photo_page(english, nyc_clerk, clerk
 def test_a_checklist_item_of_another_application_is_a_400_and_saves_nothing(
     english, nyc_clerk, clerk, applicant, application
 ):
-    other = submit(clerk, applicant)
+    other = submit(clerk, another_applicant(applicant))
     foreign = item(other, ChecklistItem.Code.APPLICATION_FORM)
 
     response = english(nyc_clerk).post(detail(application), verify_post(foreign, application.version))

@@ -263,3 +263,19 @@ def test_clean_photo_keeps_a_transparent_png_transparent():
 def test_clean_photo_refuses_a_photo_that_fails_the_check():
     with pytest.raises(ValueError, match="not an accepted photo"):
         clean_photo(_jpeg((800, 800)))
+
+
+def test_the_help_on_the_form_and_the_api_states_every_limit_the_check_applies():
+    from django.utils import translation
+
+    from passports.api import ApplicationRequest
+    from passports.forms.applications import ApplicationForm
+    from passports.photos import MAX_FILE_BYTES, MAX_SIDE, MIN_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH
+
+    with translation.override("en"):
+        for help_text in (str(ApplicationForm.base_fields["photo"].help_text),
+                          str(ApplicationRequest().fields["photo"].help_text)):
+            assert f"{MIN_FILE_BYTES // 1024} KB" in help_text  # the 10 KB floor clerks met only on refusal
+            assert f"{MAX_FILE_BYTES // 1024 // 1024} MB" in help_text
+            assert f"{MIN_WIDTH} × {MIN_HEIGHT} pixels" in help_text and str(MAX_SIDE) in help_text
+            assert "JPEG or PNG" in help_text and "7 : 9" in help_text and "3 %" in help_text

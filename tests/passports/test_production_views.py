@@ -336,7 +336,8 @@ def test_stale_batch_version_is_a_conflict_and_keeps_the_reason(english, hq_offi
     seen_version = batch.version
     printed(batch, hq_actor)  # someone else, meanwhile
     response = english(hq_officer).post(
-        detail(batch), {"step": "cancel", "version": seen_version, "reason": "Ink smudged on every data page"}
+        detail(batch),
+        {"step": "cancel", "version": seen_version, "reason": "Ink smudged on every data page", "confirm": "on"},
     )
     assert response.status_code == 409
     assert "Someone else changed this batch" in response.text
@@ -379,7 +380,9 @@ def test_cancelling_voids_the_numbers_and_returns_the_applications_to_the_queue(
 ):
     batch = batch_of(hq_actor)
     client = english(hq_officer)
-    response = client.post(detail(batch), {"step": "cancel", "version": batch.version, "reason": "Printer jam"})
+    response = client.post(
+        detail(batch), {"step": "cancel", "version": batch.version, "reason": "Printer jam", "confirm": "on"}
+    )
     assert response.status_code == 302
     passport = Passport.unscoped.select_related("document").get()
     assert passport.document.status == IdentityDocument.Status.CANCELLED
@@ -649,6 +652,7 @@ def lost(**overrides) -> dict:
         "circumstances": "Left on the train from Heathrow",
         "police_reference": "",
         "happened_on": "",
+        "confirm": "on",
     } | overrides
 
 

@@ -290,7 +290,7 @@ def test_firing_moves_the_case_and_returns_to_it(english, nyc_clerk, case):
 def test_stale_version_is_a_conflict_that_keeps_the_typed_note(english, nyc_clerk, nyc_officer, case):
     fire(case, "start", by=actor_for(nyc_officer), expected_version=1)
     response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "withdraw", "version": 1,
-                                                        "note": "Citizen phoned to withdraw"})
+                                                        "note": "Citizen phoned to withdraw", "confirm": "on"})
     assert response.status_code == 409
     assert "Someone else moved this case" in response.text
     assert "Citizen phoned to withdraw" in response.text
@@ -466,6 +466,33 @@ def test_a_stale_take_says_who_has_the_case_and_offers_an_explicit_take_over(
     assert response.status_code == 409
     # Named as colleagues know them (the factory's "Test Nyc_Clerk"), not by their username.
     assert "it is now assigned to Test Nyc_Clerk" in page and "Take over from Test Nyc_Clerk" in page
+
+
+def test_withdrawing_without_the_confirmation_saves_nothing_and_says_so_next_to_the_box(english, nyc_clerk, case):
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "withdraw", "version": 1,
+                                                        "note": "Citizen phoned to withdraw"})
+    assert response.status_code == 400
+    assert 'href="#confirm-withdraw"' in response.text  # the error summary links to the box
+    assert 'id="confirm-withdraw_error"' in response.text
+    assert "Citizen phoned to withdraw" in response.text  # the note is kept
+    case.refresh_from_db()
+    assert (case.status, case.events.count()) == (Status.RECEIVED, 1)
+
+
+def test_withdrawing_with_the_confirmation_closes_the_case(english, nyc_clerk, case):
+    response = english(nyc_clerk).post(detail(case), {"form": "transition", "transition": "withdraw", "version": 1,
+                                                        "note": "Citizen phoned to withdraw", "confirm": "on"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.WITHDRAWN
+
+
+def test_the_case_page_marks_withdrawal_as_dangerous_asks_to_confirm_it_and_lists_it_last(english, nyc_clerk, case):
+    text = english(nyc_clerk).get(detail(case)).text
+    assert '<input type="checkbox" id="confirm-withdraw" name="confirm" value="on" required>' in text
+    assert 'class="button button--danger">Withdrawn by the citizen</button>' in text
+    assert 'id="confirm-start"' not in text  # starting work can be undone by the next steps: no box
+    assert text.index('value="start"') < text.index('value="withdraw"')
 
 
 # What a queue shows by default
