@@ -100,6 +100,7 @@ def test_a_loss_report_ends_with_an_acknowledgement_to_print(staff_page: Page):
     page.get_by_role("radio", name=ja("Stolen")).check()
     page.get_by_label(ja("What happened")).fill("Bag taken on the Underground")
     page.locator("input[name=police_reference]").fill("MET-2026-0412")
+    page.locator("input[name=confirm]").check()  # irreversible: the clerk confirms it
     page.get_by_role("button", name=ja("Report and invalidate the passport")).click()
     expect(page.get_by_role("status")).to_contain_text("TK7654321")
 
