@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "consular.offices",
     "consular.accounts",
     "consular.identity",
+    "consular.documents",
+    "consular.payments",
     "consular.workflow",
     "consular.audit",
     "consular.api",

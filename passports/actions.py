@@ -11,9 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
 
-from babel.numbers import get_currency_precision
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -34,25 +32,27 @@ from consular.audit.actions import (
     record_probe,
 )
 from consular.audit.models import AuditEntry
+from consular.documents import files, mrz
+from consular.documents.photos import check_photo, clean_photo
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office, Role
+from consular.offices.numbering import hold_series, next_in_series
 from consular.offices.scoping import Actor
+from consular.payments.rates import NoExchangeRate, format_money, in_local_currency
+from consular.payments.receipts import receive_payment
 from consular.versions import StaleVersion, update_if_current
 from consular.workflow.actions import (
     TransitionRefused,
     fire,
     fire_many,
-    next_in_series,
     open_case,
     refuse_second_open_case,
     touch,
 )
-from consular.workflow.models import Case, ReferenceCounter
-from passports import mrz
+from consular.workflow.models import Case
 from passports.models import (
     DOCUMENT_CODES,
     ChecklistItem,
-    ExchangeRate,
     Fee,
     Invalidation,
     Kind,
@@ -67,7 +67,6 @@ from passports.models import (
     Status,
     age_on,
 )
-from passports.photos import check_photo, clean_photo
 from passports.transitions import CASE_TYPE
 
 ISSUING_STATE = "JPN"
@@ -75,9 +74,6 @@ AUTHORITY = "MINISTRY OF FOREIGN AFFAIRS"
 ADULT_AGE = 18  # ten-year ordinary passports from 18 (Passport Act, art. 5, as amended 2022)
 FAMILY_REGISTER_MAX_AGE_DAYS = 183  # "issued within 6 months" before the application
 UNCOLLECTED_LAPSE_MONTHS = 6  # Passport Act, art. 18(1)(ii): not received within 6 months of issue
-DOCUMENT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-DOCUMENT_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-DOCUMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 # How this module's audit entries read (stored in English and codes, shown in the reader's language):
@@ -125,24 +121,6 @@ def fee_in_yen(passport_type: str, validity_years: int, age: int, day: date) -> 
     if line is None:
         raise FeeNotSet(_("No fee is set for this passport on %(day)s.") % {"day": day.isoformat()})
     return line.amount_jpy
-
-
-def in_local_currency(amount_jpy: int, currency: str, day: date) -> int:
-    """Yen to the mission's currency in minor units, at HQ's rate for the day, rounded up to the minor unit."""
-    if currency == "JPY":
-        return amount_jpy
-    rate = ExchangeRate.objects.filter(currency=currency, effective_from__lte=day).order_by("-effective_from").first()
-    if rate is None:
-        raise FeeNotSet(_("HQ has set no exchange rate for %(currency)s.") % {"currency": currency})
-    minor_per_unit = 10 ** get_currency_precision(currency)
-    amount = (Decimal(amount_jpy) / rate.yen_per_unit * minor_per_unit).to_integral_value(rounding=ROUND_CEILING)
-    return int(amount)
-
-
-def format_money(amount_minor: int, currency: str) -> str:
-    """`USD 107.34`, `JPY 16,000`: minor units shown with the currency's own decimals."""
-    places = get_currency_precision(currency)
-    return f"{currency} {amount_minor / 10**places:,.{places}f}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,7 +240,7 @@ def submit_application(
         try:
             fee_jpy = fee_in_yen(passport_type, validity_years, age, today)
             fee_amount = in_local_currency(fee_jpy, currency, today)
-        except FeeNotSet as missing:
+        except (FeeNotSet, NoExchangeRate) as missing:
             refuse("validity_years", str(missing))
     if errors:
         raise ValidationError(errors)
@@ -354,27 +332,19 @@ def verify_item(
     return item
 
 
-def document_content_type(data: bytes) -> str | None:
-    """PDF, JPEG or PNG by their first bytes, not by the name the sender gave."""
-    for signature, content_type in DOCUMENT_SIGNATURES.items():
-        if data.startswith(signature):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def upload_document(item: ChecklistItem, *, by: Actor, data: bytes, expected_version: int) -> ChecklistItem:
     """A scanned document for a checklist item (a prefectural system sending what was missing)."""
     application = item.application
     _holding_office_only(application, by)
     _while_open(application)
-    content_type = document_content_type(data)
+    content_type = files.scan_content_type(data)
     if content_type is None:
         raise ValidationError({"file": _("Send a PDF, JPEG or PNG file.")})
-    if len(data) > DOCUMENT_UPLOAD_MAX_BYTES:
+    if len(data) > files.SCAN_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     update_if_current(application, expected_version)
-    name = f"{application.case.reference}-{item.code}.{DOCUMENT_EXTENSIONS[content_type]}"
+    name = f"{application.case.reference}-{item.code}.{files.EXTENSIONS[content_type]}"
     item.upload.save(name, ContentFile(data), save=False)
     item.upload_content_type = content_type
     ChecklistItem.objects.filter(pk=item.pk).update(upload=item.upload.name, upload_content_type=content_type)
@@ -391,24 +361,11 @@ def record_payment(
     """The fee is paid in full, in the office's currency; a numbered receipt is issued."""
     _holding_office_only(application, by)
     _while_open(application)
-    if application.is_paid:
-        raise ValidationError({"amount": _("The fee is already paid (receipt %(receipt)s).")
-                               % {"receipt": application.receipt_number}})
-    if currency != application.fee_currency:
-        raise ValidationError({"currency": _("The fee is collected in %(currency)s.")
-                               % {"currency": application.fee_currency}})
-    if amount != application.fee_amount:
-        raise ValidationError({"amount": _("The fee due is %(due)s.")
-                               % {"due": format_money(application.fee_amount, application.fee_currency)}})
-    office = by.office
-    series = f"R-{office.local_today().year}-{office.code}"
-    receipt = f"{series}-{next_in_series(series):06d}"
-    now = timezone.now()
-    update_if_current(application, expected_version, paid_amount=amount, paid_currency=currency, paid_at=now,
-                      receipt_number=receipt, received_by=by.name)
+    payment = receive_payment(application, office=by.office, received_by=by.name, amount=amount, currency=currency)
+    update_if_current(application, expected_version, **payment)
     touch(application.case)
     record(by=by, action=Action.UPDATE, target=application,
-           changes={"paid": [None, format_money(amount, currency)], "receipt": [None, receipt]})
+           changes={"paid": [None, format_money(amount, currency)], "receipt": [None, payment["receipt_number"]]})
     return application
 
 
@@ -660,8 +617,7 @@ def _invalidate(
                                                                IdentityDocument.Status.EXPIRED):
         # Feed ids must follow commit order, or a client polling `since=` could step over a row a
         # slower transaction inserts later: invalidations queue on one locked counter row.
-        ReferenceCounter.objects.get_or_create(series=INVALIDATION_FEED)
-        ReferenceCounter.objects.select_for_update().get(series=INVALIDATION_FEED)
+        hold_series(INVALIDATION_FEED)
         Invalidation.objects.create(number=document.number, issuing_state=document.issuing_state, reason=reason)
 
 

@@ -1,4 +1,4 @@
-"""HQ's reference data for passports: the fee schedule and the exchange rates, changed through the audited admin.
+"""HQ's reference data for passports: the fee schedule, changed through the audited admin (rates: `consular.payments`).
 
 Number series are opened from the production page (they are never edited or deleted);
 applications, batches and passports change only through their actions.
@@ -7,7 +7,7 @@ applications, batches and passports change only through their actions.
 from django.contrib import admin
 
 from consular.audit.admin import AuditedModelAdmin
-from passports.models import ExchangeRate, Fee, NumberSeries
+from passports.models import Fee, NumberSeries
 
 
 @admin.register(Fee)
@@ -15,12 +15,6 @@ class FeeAdmin(AuditedModelAdmin):
     list_display = ["passport_type", "validity_years", "min_age", "max_age", "amount_jpy", "effective_from"]
     list_filter = ["passport_type", "validity_years"]
     date_hierarchy = "effective_from"
-
-
-@admin.register(ExchangeRate)
-class ExchangeRateAdmin(AuditedModelAdmin):
-    list_display = ["currency", "yen_per_unit", "effective_from"]
-    list_filter = ["currency"]
 
 
 @admin.register(NumberSeries)

@@ -46,11 +46,13 @@ from consular.api.idempotency import idempotent
 from consular.api.pagination import CURSOR, CursorPagination, page_size_from, page_size_parameter
 from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, Unprocessable, problem
 from consular.audit.actions import Action, record
+from consular.documents.photos import PHOTO_RULES
 from consular.identity.api import NewPerson, duplicates_conflict, record_new_person_or_refuse
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
+from consular.payments.rates import format_money
 from consular.versions import StaleVersion
 from consular.workflow.actions import SecondOpenCase, TransitionRefused, fire
 from consular.workflow.api import TransitionNotAllowed, case_data
@@ -79,7 +81,6 @@ from passports.models import (
     PassportType,
     ReplacementReason,
 )
-from passports.photos import PHOTO_RULES
 from passports.transitions import CASE_TYPE, PASSPORT
 
 INVALIDATED_PAGE_SIZE = 500
@@ -229,7 +230,7 @@ def application_data(application: PassportApplication, actor: Actor) -> dict:
         "age_on_application": application.age_on_application,
         "photo": bool(application.photo),
         "fee_jpy": application.fee_jpy,
-        "fee_display": actions.format_money(application.fee_amount, application.fee_currency),
+        "fee_display": format_money(application.fee_amount, application.fee_currency),
         "paid_amount": application.paid_amount,
         "paid_currency": application.paid_currency,
         "paid_at": application.paid_at,

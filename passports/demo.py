@@ -6,7 +6,6 @@ way back and one ready for collection; Osaka one to check and one on its way. Ev
 
 import io
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db import transaction
 from django_scopes import scope
@@ -27,7 +26,7 @@ from passports.actions import (
     submit_application,
     verify_item,
 )
-from passports.models import ChecklistItem, ExchangeRate, Fee, NumberSeries, PassportApplication, PassportType
+from passports.models import ChecklistItem, Fee, NumberSeries, PassportApplication, PassportType
 
 SCHEDULE_FROM = date(2025, 4, 1)
 # Ordinary passports (Passport Act fees incl. the consular part): 10 years ¥16,000; 5 years ¥11,000,
@@ -39,8 +38,6 @@ FEES = [
     (PassportType.OFFICIAL, 5, 0, None, 0),
     (PassportType.DIPLOMATIC, 5, 0, None, 0),
 ]
-RATES = {"USD": Decimal("150.0000"), "GBP": Decimal("190.0000"), "THB": Decimal("4.2000")}
-
 # username, family, given, native family, native given, sex, born, office taking the application, how far it got
 APPLICANTS = [
     ("nyc_clerk", "SATO", "KENJI", "佐藤", "健二", "M", (1990, 5, 17), "NYC", "submitted"),
@@ -78,9 +75,6 @@ def seed() -> None:
     for passport_type, years, min_age, max_age, amount in FEES:
         Fee.objects.get_or_create(passport_type=passport_type, validity_years=years, min_age=min_age,
                                   effective_from=SCHEDULE_FROM, defaults={"max_age": max_age, "amount_jpy": amount})
-    for currency, rate in RATES.items():
-        ExchangeRate.objects.get_or_create(currency=currency, effective_from=SCHEDULE_FROM,
-                                           defaults={"yen_per_unit": rate})
     NumberSeries.objects.get_or_create(prefix="TZ")
     if PassportApplication.unscoped.exists():
         return

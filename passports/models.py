@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from consular.documents.files import protected_storage
 from consular.offices.scoping import OfficeScopedManager, ScopedQuerySet
+from consular.payments.models import Payable
 from consular.workflow.models import Case, CaseAccess
 
 if TYPE_CHECKING:
     from consular.offices.scoping import Actor
-
-
-class ProtectedStorage(FileSystemStorage):
-    """Files under PROTECTED_MEDIA_ROOT, read when used (so a test can point it elsewhere); no URL of their own."""
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PROTECTED_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self) -> None:
-        return None
-
-
-def protected_storage() -> FileSystemStorage:
-    """Photos and scanned documents live outside the web root; only views that check the case serve them."""
-    return ProtectedStorage()
 
 
 class Status(models.TextChoices):
@@ -94,7 +72,7 @@ class ApplicationQuerySet(ScopedQuerySet):
         return self.filter(case__current_office=office)
 
 
-class PassportApplication(models.Model):
+class PassportApplication(Payable):
     """The passport side of a case: what was asked for, the photo, the checklist and the fee."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="passport_application",
@@ -116,15 +94,8 @@ class PassportApplication(models.Model):
     photo = models.FileField(_("photo"), storage=protected_storage, upload_to="passport-photos/%Y/%m/",
                              blank=True)
     photo_content_type = models.CharField(max_length=16, blank=True)
-    # The fee as set on the day of application: JPY from the schedule, then the mission's currency.
+    # The fee as set on the day of application: JPY from the schedule, then (Payable) the mission's currency.
     fee_jpy = models.PositiveIntegerField(_("fee (JPY)"))
-    fee_amount = models.PositiveIntegerField(_("fee due (minor units)"))
-    fee_currency = models.CharField(_("fee currency"), max_length=3)
-    paid_amount = models.PositiveIntegerField(_("amount paid (minor units)"), null=True, blank=True)
-    paid_currency = models.CharField(max_length=3, blank=True)
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    receipt_number = models.CharField(_("receipt number"), max_length=32, blank=True)
-    received_by = models.CharField(_("payment received by"), max_length=150, blank=True)
     batch = models.ForeignKey("ProductionBatch", on_delete=models.PROTECT, null=True, blank=True,
                               related_name="applications", verbose_name=_("production batch"))
     identity_checked_by = models.CharField(_("identity checked by"), max_length=150, blank=True)
@@ -154,10 +125,6 @@ class PassportApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} ({self.get_kind_display()})"
-
-    @property
-    def is_paid(self) -> bool:
-        return self.paid_at is not None
 
     @cached_property
     def checklist(self) -> list[ChecklistItem]:
@@ -225,25 +192,6 @@ class Fee(models.Model):
     def __str__(self) -> str:
         upper = self.max_age if self.max_age is not None else "…"
         return f"{self.passport_type} {self.validity_years}y age {self.min_age}–{upper}: ¥{self.amount_jpy:,}"
-
-
-class ExchangeRate(models.Model):
-    """Yen per unit of a local currency as HQ sets it for a period: newest effective_from ≤ the day applies."""
-
-    currency = models.CharField(_("currency"), max_length=3,
-                                validators=[RegexValidator(r"^[A-Z]{3}$", _("An ISO 4217 code, e.g. USD."))])
-    yen_per_unit = models.DecimalField(_("yen per unit"), max_digits=12, decimal_places=4,
-                                       validators=[MinValueValidator(0.0001)])
-    effective_from = models.DateField(_("effective from"))
-
-    class Meta:
-        ordering = ["currency", "-effective_from"]
-        verbose_name = _("exchange rate")
-        verbose_name_plural = _("exchange rates")
-        constraints = [models.UniqueConstraint(fields=["currency", "effective_from"], name="exchange_rate_once")]
-
-    def __str__(self) -> str:
-        return f"1 {self.currency} = ¥{self.yen_per_unit} from {self.effective_from}"
 
 
 class NumberSeries(models.Model):

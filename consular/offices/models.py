@@ -215,3 +215,13 @@ class ApiClient(models.Model):
 
     def get_username(self) -> str:
         return f"api:{self.office.code}:{self.name}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number used in a numbering series (case references, receipts, batches), e.g. E-2026-NYC."""
+
+    series = models.CharField(max_length=32, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last}"

@@ -17,11 +17,12 @@ from consular.audit.actions import Action, describe_change, record
 from consular.identity.actions import follow_merges, grant_person_access
 from consular.identity.models import Person
 from consular.offices.models import Membership, Office, Role
+from consular.offices.numbering import next_in_series
 from consular.offices.scoping import Actor
 from consular.offices.staff import staff_name
 from consular.versions import StaleVersion, update_if_current
 from consular.workflow import sla
-from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage, ReferenceCounter, WorkerHeartbeat
+from consular.workflow.models import Case, CaseAccess, CaseEvent, OutboxMessage, WorkerHeartbeat
 from consular.workflow.transitions import CASE_TYPES, OPEN_STEP, CaseType, Transition, case_type_of, status_label_of_any
 
 # How this module's audit entries read: a case's status is its case type's, an assignee a member of staff.
@@ -61,17 +62,6 @@ def next_reference(case_type: CaseType, office: Office) -> str:
     year = office.local_today().year
     series = f"{case_type.reference_prefix}-{year}-{office.code}"
     return f"{series}-{next_in_series(series):06d}"
-
-
-def next_in_series(series: str) -> int:
-    """The next number of a counter (case references, receipts, batches): gaps possible, duplicates never.
-
-    The counter row is bumped with a single UPDATE, which holds its row lock until the
-    surrounding transaction ends, so concurrent callers in one series queue on it.
-    """
-    ReferenceCounter.objects.get_or_create(series=series)
-    ReferenceCounter.objects.filter(series=series).update(last=F("last") + 1)
-    return ReferenceCounter.objects.values_list("last", flat=True).get(series=series)
 
 
 class SecondOpenCase(Exception):

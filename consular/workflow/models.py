@@ -203,16 +203,6 @@ class OutboxMessage(models.Model):
         return f"{self.kind} #{self.pk} ({self.state})"
 
 
-class ReferenceCounter(models.Model):
-    """The last number used for a reference series (prefix, office, year), e.g. E-2026-NYC."""
-
-    series = models.CharField(max_length=32, unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.series}: {self.last}"
-
-
 class WorkerHeartbeat(models.Model):
     """The last time the Celery worker ran the beat-scheduled heartbeat: proof both are alive."""
 

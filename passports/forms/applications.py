@@ -15,12 +15,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consular import text
+from consular.documents.photos import MAX_FILE_BYTES, PHOTO_RULES
 from consular.identity.forms import DATE_OF_BIRTH_HELP, clean_date_of_birth
 from consular.identity.names import PartialDate
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.queues import Show
 from passports.models import Kind, PassportType, ReplacementReason, Status
-from passports.photos import MAX_FILE_BYTES, PHOTO_RULES
 
 PHOTO_ACCEPT = "image/jpeg,image/png"
 PHOTO_HELP = PHOTO_RULES
@@ -67,7 +67,7 @@ class ApplicantSearchForm(forms.Form):
 
 
 class PhotoField(forms.FileField):
-    """A photo upload; its content is judged by `passports.photos`, only its size is capped here."""
+    """A photo upload; its content is judged by `consular.documents.photos`, only its size is capped here."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Photo"))

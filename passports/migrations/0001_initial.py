@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import passports.models
+import consular.documents.files
 from django.db import migrations, models
 
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('created_by', models.CharField(max_length=150, verbose_name='created by')),
                 ('size', models.PositiveIntegerField(verbose_name='passports')),
-                ('export', models.FileField(blank=True, storage=passports.models.protected_storage, upload_to='production-batches/')),
+                ('export', models.FileField(blank=True, storage=consular.documents.files.protected_storage, upload_to='production-batches/')),
                 ('export_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the export')),
                 ('printed_at', models.DateTimeField(blank=True, null=True, verbose_name='printed')),
                 ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='dispatched')),
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ('replacement_reason', models.CharField(blank=True, choices=[('lost', 'Lost'), ('stolen', 'Stolen'), ('damaged', 'Damaged')], max_length=16, verbose_name='reason for replacement')),
                 ('applied_on', models.DateField(verbose_name='applied on')),
                 ('age_on_application', models.PositiveSmallIntegerField(verbose_name='age on the date of application')),
-                ('photo', models.FileField(blank=True, storage=passports.models.protected_storage, upload_to='passport-photos/%Y/%m/', verbose_name='photo')),
+                ('photo', models.FileField(blank=True, storage=consular.documents.files.protected_storage, upload_to='passport-photos/%Y/%m/', verbose_name='photo')),
                 ('photo_content_type', models.CharField(blank=True, max_length=16)),
                 ('fee_jpy', models.PositiveIntegerField(verbose_name='fee (JPY)')),
                 ('fee_amount', models.PositiveIntegerField(verbose_name='fee due (minor units)')),
@@ -201,7 +201,7 @@ class Migration(migrations.Migration):
                 ('verified_by', models.CharField(blank=True, max_length=150, verbose_name='verified by')),
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
                 ('document_dated', models.DateField(blank=True, null=True, verbose_name='document dated')),
-                ('upload', models.FileField(blank=True, storage=passports.models.protected_storage, upload_to='passport-documents/%Y/%m/')),
+                ('upload', models.FileField(blank=True, storage=consular.documents.files.protected_storage, upload_to='passport-documents/%Y/%m/')),
                 ('upload_content_type', models.CharField(blank=True, max_length=64)),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist_items', to='passports.passportapplication')),
             ],

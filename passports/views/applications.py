@@ -24,6 +24,7 @@ from consular.identity.views import find_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
+from consular.payments.rates import NoExchangeRate, format_money, in_local_currency
 from consular.versions import StaleVersion
 from consular.workflow.actions import SecondOpenCase, TransitionRefused
 from consular.workflow.case_pages import Kept, Outcome, shared_context, shared_post
@@ -92,7 +93,7 @@ def _labelled(row: dict) -> dict:
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
     row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
     row["type_label"] = TYPE_LABELS.get(row["passport_type"], row["passport_type"])
-    row["fee_due"] = actions.format_money(row["fee_amount"], row["fee_currency"])
+    row["fee_due"] = format_money(row["fee_amount"], row["fee_currency"])
     return row
 
 
@@ -201,12 +202,12 @@ def _fee_lines(actor: Actor, person: Person) -> list[FeeLine]:
     for passport_type, label in _passport_types(actor):
         for validity in (10, 5):
             try:
-                amount = actions.in_local_currency(
+                amount = in_local_currency(
                     actions.fee_in_yen(passport_type, validity, age, today), currency, today
                 )
-            except actions.FeeNotSet:
+            except (actions.FeeNotSet, NoExchangeRate):
                 continue  # not offered at this age (10 years from 18), or no rate set: the form says why on submit
-            lines.append(FeeLine(str(label), validity, actions.format_money(amount, currency)))
+            lines.append(FeeLine(str(label), validity, format_money(amount, currency)))
     return lines
 
 
@@ -300,7 +301,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
                     _("Application %(reference)s taken in. Fee due: %(fee)s.")
                     % {
                         "reference": application.case.reference,
-                        "fee": actions.format_money(application.fee_amount, application.fee_currency),
+                        "fee": format_money(application.fee_amount, application.fee_currency),
                     },
                 )
                 return redirect("passports:application_detail", reference=application.case.reference)
@@ -544,8 +545,8 @@ def _detail_page(
         "case": case,
         "person": person,
         "status_label": case_type.status_label(case.status),
-        "fee_due": actions.format_money(application.fee_amount, application.fee_currency),
-        "amount_paid": actions.format_money(application.paid_amount, application.paid_currency)
+        "fee_due": format_money(application.fee_amount, application.fee_currency),
+        "amount_paid": format_money(application.paid_amount, application.paid_currency)
         if application.is_paid
         else "",
         "checklist": checklist,

@@ -27,6 +27,7 @@ from consular.identity.models import IdentityDocument, Person
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.offices.staff import staff_name
+from consular.payments.rates import format_money
 from passports import actions
 from passports.models import ChecklistItem, LossReport, PassportApplication, Status
 from passports.views.applications import _visible_application
@@ -139,8 +140,8 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
             "application": _application_facts(application),
             "receipt_number": application.receipt_number,
             "paid_at": application.paid_at,
-            "amount_paid": actions.format_money(application.paid_amount, application.paid_currency),
-            "fee_jpy": actions.format_money(application.fee_jpy, "JPY"),
+            "amount_paid": format_money(application.paid_amount, application.paid_currency),
+            "fee_jpy": format_money(application.fee_jpy, "JPY"),
             "received_by": str(staff_name(application.received_by)),
         }
     return _render(
@@ -178,7 +179,7 @@ def acknowledgement(request: HttpRequest, reference: str) -> HttpResponse:
             "received_at": case.submitted_at,
             "checklist": checklist,
             "photo": bool(application.photo),
-            "fee_due": actions.format_money(application.fee_amount, application.fee_currency),
+            "fee_due": format_money(application.fee_amount, application.fee_currency),
             "paid": application.is_paid,
             "receipt_number": application.receipt_number,
             "lapse_months": actions.UNCOLLECTED_LAPSE_MONTHS,

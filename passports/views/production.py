@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required
 from consular.audit.actions import Action, Phrase, record, record_listing
+from consular.documents import mrz
 from consular.identity.models import IdentityDocument
 from consular.offices.models import Office, Role
 from consular.offices.scoping import Actor, acting_actor
@@ -25,7 +26,7 @@ from consular.paging import NEVER_DUE, PAGE_SIZE, BadCursor, keyset_page, page_l
 from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused
 from consular.workflow.models import Case
-from passports import actions, mrz
+from passports import actions
 from passports.forms.production import (
     NUMBER_SERIES_FIELDS,
     BatchFromOldestForm,

@@ -6,7 +6,8 @@ import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
-from passports import actions, mrz
+from consular.documents import mrz
+from passports import actions
 from tests.browser.conftest import in_language, sign_in
 from tests.browser.test_passport_production import acting, approved_in_new_york
 from tests.identity.factories import IdentityDocumentFactory

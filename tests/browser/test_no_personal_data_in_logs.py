@@ -24,10 +24,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django_scopes import scopes_disabled
 from playwright.sync_api import Browser, Page, expect
 
+from consular.documents.mrz import PassportData, td3_lines
 from consular.identity.models import Person
 from consular.offices.demo import DEMO_API_TOKEN, DEMO_PASSWORD, demo_code
 from passports import demo as passport_demo
-from passports.mrz import PassportData, td3_lines
 from tests.browser.conftest import TIMEOUT_MS, allow_code_reuse, in_language, sign_in, sign_out
 from tests.services.conftest import test_database_url
 

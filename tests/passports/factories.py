@@ -9,8 +9,9 @@ from PIL import Image
 from consular.identity.models import Person
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
+from consular.payments.models import ExchangeRate
 from passports import actions
-from passports.models import ChecklistItem, ExchangeRate, Fee, NumberSeries, PassportApplication, PassportType
+from passports.models import ChecklistItem, Fee, NumberSeries, PassportApplication, PassportType
 from tests.identity.factories import PersonFactory
 
 FAMILY_REGISTER_DATED_DAYS_BEFORE = 30

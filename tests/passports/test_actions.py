@@ -3,21 +3,20 @@
 import hashlib
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from consular.audit.models import AuditEntry
+from consular.documents import mrz
 from consular.identity.models import IdentityDocument
 from consular.offices.scoping import Actor
 from consular.workflow.actions import TransitionRefused, fire
 from consular.workflow.models import Case
-from passports import actions, mrz
+from passports import actions
 from passports.models import (
     ChecklistItem,
-    ExchangeRate,
     Invalidation,
     LossReport,
     NumberSeries,
@@ -60,26 +59,6 @@ def test_a_newer_schedule_line_applies_from_its_date(fees):
 
     assert actions.fee_in_yen("ordinary", 10, 30, date(2026, 11, 30)) == 16_000
     assert actions.fee_in_yen("ordinary", 10, 30, date(2026, 12, 1)) == 16_300
-
-
-def test_local_currency_is_rounded_up_to_the_minor_unit_at_hqs_rate(fees):
-    # ¥16,000 at ¥150/USD = 106.666… → USD 106.67; GBP at 190 → 84.2105… → 84.22.
-    assert actions.in_local_currency(16_000, "USD", date(2026, 11, 30)) == 10_667
-    assert actions.in_local_currency(16_000, "GBP", date(2026, 11, 30)) == 8_422
-    assert actions.in_local_currency(16_000, "JPY", date(2026, 11, 30)) == 16_000
-    assert actions.format_money(10_667, "USD") == "USD 106.67"
-    assert actions.format_money(16_000, "JPY") == "JPY 16,000"
-
-
-def test_a_currency_without_a_rate_cannot_be_priced(fees):
-    with pytest.raises(actions.FeeNotSet, match="THB"):
-        actions.in_local_currency(16_000, "THB", date(2026, 11, 30))
-
-
-def test_a_rate_set_for_a_later_period_does_not_apply_yet(fees):
-    ExchangeRate.objects.create(currency="USD", yen_per_unit=Decimal("100"), effective_from=date(2027, 1, 1))
-
-    assert actions.in_local_currency(15_000, "USD", date(2026, 12, 31)) == 10_000
 
 
 @pytest.mark.parametrize("birth, day, age", [

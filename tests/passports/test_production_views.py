@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone, translation
 
 from consular.audit.models import AuditEntry
+from consular.documents import mrz
 from consular.identity.models import IdentityDocument
 from consular.workflow.models import Case, CaseAccess
-from passports import actions, mrz
+from passports import actions
 from passports.models import (
     Invalidation,
     LossReport,

@@ -1,11 +1,13 @@
-"""The machine readable zone of a passport data page (ICAO Doc 9303 Part 4, TD3): written and read back.
+"""Machine readable zones (ICAO Doc 9303): a passport's data page (Part 4, TD3) and a visa sticker (Part 7, MRV-A).
 
 `td3_lines` writes the two 44-character lines from what is printed on the data page, or raises
 `CannotWrite` naming the field and saying why (a Greek name, a code no state has); `parse_td3`
 reads two lines back into their fields and says, field by field and in plain words, what is wrong
 with them. Both follow Doc 9303 Part 3 (characters, check digits, dates, the codes of section 5,
 the transliteration tables of section 6 in `consular.transliteration`) and Part 4 section 4.2 (the
-TD3 data structure). Pure Python: no models, nothing saved.
+TD3 data structure). `mrva_lines` and `parse_mrva` do the same for a format-A machine readable
+visa (Part 7, 4.2.2): the same line 1 and first 28 positions of line 2, then 16 characters of
+optional data with no check digit. Pure Python: no models, nothing saved.
 """
 
 import calendar
@@ -25,6 +27,7 @@ LINE_LENGTH = 44
 NAME_LENGTH = 39  # positions 6 to 44 of line 1
 NUMBER_LENGTH = 9
 OPTIONAL_DATA_LENGTH = 14  # positions 29 to 42 of line 2
+VISA_OPTIONAL_DATA_LENGTH = 16  # MRV-A: positions 29 to 44 of line 2
 FILLER = "<"
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -36,6 +39,8 @@ CHARACTER_VALUES = {char: value for value, char in enumerate(DIGITS + LETTERS)} 
 # Part 4, 4.2.2.1 and 4.4: P, then a letter for the type of passport chosen by the state (PD diplomatic,
 # PO official …) or < for none.
 DOCUMENT_CODE = re.compile(r"P[A-Z<]")
+# Part 7, 4.2.2: V, then a letter for the type of visa chosen by the state, or <.
+VISA_DOCUMENT_CODE = re.compile(r"V[A-Z<]")
 # Part 3, 4.7 and section 5: three letters, or fewer padded with < (Germany is D, written D<<);
 # which codes exist is `consular.countries`.
 STATE_CODE = re.compile(r"[A-Z]{3}|[A-Z]{2}<|[A-Z]<<")
@@ -187,14 +192,14 @@ def name_field(surname: str, given_names: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PassportData:
-    """What the data page shows, as the MRZ needs it.
+class HolderData:
+    """What a passport's data page or a visa shows of its holder and itself, as the MRZ needs it.
 
     The date of birth is either `birth_date` or its known parts: `birth_year` with `birth_month` and
     `birth_day` None where unknown (Part 3, 4.8: an unknown part is written <<). Neither means unknown.
     """
 
-    document_code: str  # "P" or "P<" for an ordinary passport; "PD", "PO" … with the type letter
+    document_code: str
     issuing_state: str  # ICAO three-letter code, e.g. "JPN"; "D" or "D<<" for Germany
     surname: str  # as printed; transliterated here
     given_names: str  # as printed; may be empty
@@ -206,7 +211,6 @@ class PassportData:
     birth_year: int | None = None
     birth_month: int | None = None
     birth_day: int | None = None
-    optional_data: str = ""  # personal number, at most 14 characters
 
     @property
     def birth_parts(self) -> tuple[int | None, int | None, int | None]:
@@ -222,13 +226,35 @@ class PassportData:
         return full
 
 
-def _document_code(code: str) -> str:
+@dataclass(frozen=True, kw_only=True)
+class PassportData(HolderData):
+    """A passport data page (TD3): `document_code` "P" or "P<" for an ordinary passport, "PD", "PO" … by type."""
+
+    optional_data: str = ""  # personal number, at most 14 characters
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisaData(HolderData):
+    """A machine readable visa of format A (MRV-A, Doc 9303 Part 7), the sticker that fills a passport page.
+
+    `document_code` is "V" or "V<", or V and a letter for the type of visa; `number` is the visa's
+    number (Part 7 lets the issuing state write its own number there); `expiry_date` is the last day
+    the visa may be used ("valid until").
+    """
+
+    optional_data: str = ""  # at the issuing state's discretion, at most 16 characters; no check digit
+
+
+DOCUMENT_CODE_MESSAGES = {
+    "P": _("The document code {code} is not a passport's: P, then a letter for the type of passport or nothing."),
+    "V": _("The document code {code} is not a visa's: V, then a letter for the type of visa or nothing."),
+}
+
+
+def _document_code(code: str, pattern: re.Pattern, letter: str) -> str:
     written = code.ljust(2, FILLER)
-    if not DOCUMENT_CODE.fullmatch(written):
-        raise CannotWrite("document_code", format_lazy(
-            _("The document code {code} is not a passport's: P, then a letter for the type of passport or nothing."),
-            code=code,
-        ))  # fmt: skip
+    if not pattern.fullmatch(written):
+        raise CannotWrite("document_code", format_lazy(DOCUMENT_CODE_MESSAGES[letter], code=code))
     return written
 
 
@@ -271,19 +297,19 @@ def _birth_date_field(year: int | None, month: int | None, day: int | None) -> s
     return "".join(UNKNOWN_DATE_PART if part is None else f"{part:02d}" for part in parts)
 
 
-def _optional_data_field(optional_data: str) -> str:
+def _optional_data_field(optional_data: str, length: int = OPTIONAL_DATA_LENGTH) -> str:
     written = OPTIONAL_DATA_SEPARATORS.sub(FILLER, optional_data)
     if not set(written) <= MRZ_CHARACTERS:
         raise CannotWrite("optional_data", format_lazy(
             _("The personal number {value} may hold only A to Z, 0 to 9, spaces and punctuation."),
             value=optional_data,
         ))  # fmt: skip
-    if len(written) > OPTIONAL_DATA_LENGTH:
+    if len(written) > length:
         raise CannotWrite("optional_data", format_lazy(
             _("The personal number {value} is longer than {limit} characters."),
-            value=optional_data, limit=OPTIONAL_DATA_LENGTH,
+            value=optional_data, limit=length,
         ))  # fmt: skip
-    return written.ljust(OPTIONAL_DATA_LENGTH, FILLER)
+    return written.ljust(length, FILLER)
 
 
 def _optional_data_check_digit(written: str) -> str:
@@ -306,12 +332,8 @@ def _number_field(number: str) -> str:
     raise CannotWrite("number", format_lazy(message, number=number))
 
 
-def td3_lines(data: PassportData) -> tuple[str, str]:
-    """The two 44-character MRZ lines of a passport data page (Doc 9303 Part 4, 4.2.2).
-
-    CannotWrite, naming the field, for anything an MRZ cannot hold; a name is never shortened to nothing.
-    """
-    document_code = _document_code(data.document_code)
+def _holder_fields(data: HolderData, document_code: str) -> tuple[str, str]:
+    """Line 1 and positions 1 to 28 of line 2, the same in TD3 (Part 4, 4.2.2) and MRV-A (Part 7, 4.2.2)."""
     issuing_state = _state_code(data.issuing_state, "issuing_state")
     nationality = _state_code(data.nationality, "nationality")
     number = _number_field(data.number)
@@ -326,12 +348,34 @@ def td3_lines(data: PassportData) -> tuple[str, str]:
     line1 = document_code + issuing_state + name_field(data.surname, data.given_names)
     birth = _birth_date_field(*data.birth_parts)
     expiry = _date_field(data.expiry_date)
-    optional = _optional_data_field(data.optional_data)
     line2 = (
         number + check_digit(number) + nationality + birth + check_digit(birth) + SEX_CODES[data.sex]
-        + expiry + check_digit(expiry) + optional + _optional_data_check_digit(optional)
+        + expiry + check_digit(expiry)
     )  # fmt: skip
+    return line1, line2
+
+
+def td3_lines(data: PassportData) -> tuple[str, str]:
+    """The two 44-character MRZ lines of a passport data page (Doc 9303 Part 4, 4.2.2).
+
+    CannotWrite, naming the field, for anything an MRZ cannot hold; a name is never shortened to nothing.
+    """
+    line1, line2 = _holder_fields(data, _document_code(data.document_code, DOCUMENT_CODE, "P"))
+    optional = _optional_data_field(data.optional_data)
+    line2 += optional + _optional_data_check_digit(optional)
     line2 += _composite_check_digit(line2)
+    return line1, line2
+
+
+def mrva_lines(data: VisaData) -> tuple[str, str]:
+    """The two 44-character MRZ lines of a format-A visa sticker (Doc 9303 Part 7, 4.2.2).
+
+    Line 1 is a passport's (document code, issuing state, name); line 2 is a passport's up to the
+    check digit of the "valid until" date (position 28), then 16 characters of optional data with
+    neither a check digit of their own nor a composite check digit. CannotWrite as for `td3_lines`.
+    """
+    line1, line2 = _holder_fields(data, _document_code(data.document_code, VISA_DOCUMENT_CODE, "V"))
+    line2 += _optional_data_field(data.optional_data, VISA_OPTIONAL_DATA_LENGTH)
     return line1, line2
 
 
@@ -482,24 +526,59 @@ READ_CODE_MESSAGES = {
 }
 
 
+@dataclass(frozen=True)
+class _Format:
+    """What differs between reading a passport's MRZ and a visa's: the document code and the messages."""
+
+    document_code: re.Pattern
+    line_count: Promise
+    line_length: Promise
+    wrong_document_code: Promise
+    passport: bool  # TD3: positions 29 to 44 are the personal number, its check digit and the composite one
+
+
+TD3 = _Format(
+    DOCUMENT_CODE,
+    _("A passport MRZ has 2 lines; this text has {count}."),
+    _("Line {line} has {length} characters; each line of a passport MRZ has exactly 44."),
+    _("The document code is {code}; a passport's is P followed by a letter or <."),
+    passport=True,
+)
+MRV_A = _Format(
+    VISA_DOCUMENT_CODE,
+    _("A visa MRZ (format A) has 2 lines; this text has {count}."),
+    _("Line {line} has {length} characters; each line of a visa MRZ (format A) has exactly 44."),
+    _("The document code is {code}; a visa's is V followed by a letter or <."),
+    passport=False,
+)
+
+
 def parse_td3(text: str, *, today: date | None = None) -> ParsedMrz:
     """Read a passport MRZ (two lines of 44); never raises: every problem is an `MrzError` in `errors`.
 
     `today` decides the century of the year of birth (default: the current date).
     """
-    today = today or date.today()
+    return _parse(text, TD3, today or date.today())
+
+
+def parse_mrva(text: str, *, today: date | None = None) -> ParsedMrz:
+    """Read a format-A visa's MRZ (two lines of 44) as `parse_td3` reads a passport's.
+
+    Positions 29 to 44 of line 2 are optional data without a check digit: `optional_data_check_digit`
+    and `composite_check_digit` stay empty.
+    """
+    return _parse(text, MRV_A, today or date.today())
+
+
+def _parse(text: str, form: _Format, today: date) -> ParsedMrz:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) != 2:
-        message = format_lazy(_("A passport MRZ has 2 lines; this text has {count}."), count=len(lines))
-        return ParsedMrz(errors=[MrzError("line_count", message)])
+        return ParsedMrz(errors=[MrzError("line_count", format_lazy(form.line_count, count=len(lines)))])
     wrong_lengths = [
-        MrzError("line_length", format_lazy(
-            _("Line {line} has {length} characters; each line of a passport MRZ has exactly 44."),
-            line=number, length=len(line),
-        ))
+        MrzError("line_length", format_lazy(form.line_length, line=number, length=len(line)))
         for number, line in enumerate(lines, start=1)
         if len(line) != LINE_LENGTH
-    ]  # fmt: skip
+    ]
     if wrong_lengths:
         return ParsedMrz(errors=wrong_lengths)
 
@@ -518,13 +597,13 @@ def parse_td3(text: str, *, today: date | None = None) -> ParsedMrz:
     birth_field, birth_check = line2[13:19], line2[19]
     sex = line2[20]
     expiry_field, expiry_check = line2[21:27], line2[27]
-    optional_field, optional_check = line2[28:42], line2[42]
-    composite_check = line2[43]
+    if form.passport:
+        optional_field, optional_check, composite_check = line2[28:42], line2[42], line2[43]
+    else:
+        optional_field, optional_check, composite_check = line2[28:44], "", ""
 
-    if not DOCUMENT_CODE.fullmatch(document_code):
-        errors.append(MrzError("document_code", format_lazy(
-            _("The document code is {code}; a passport's is P followed by a letter or <."), code=document_code,
-        )))  # fmt: skip
+    if not form.document_code.fullmatch(document_code):
+        errors.append(MrzError("document_code", format_lazy(form.wrong_document_code, code=document_code)))
     errors += _code_errors("issuing_state", issuing_state)
     errors += _code_errors("nationality", nationality)
     surname, given_names, name_errors = _read_names(name)
@@ -548,15 +627,17 @@ def parse_td3(text: str, *, today: date | None = None) -> ParsedMrz:
         ("birth_date", birth_check, _check_digit_or_none(birth_field)),
         ("expiry_date", expiry_check, _check_digit_or_none(expiry_field)),
     ]
-    if set(optional_field) != {FILLER}:
-        checks.append(("optional_data", optional_check, _check_digit_or_none(optional_field)))
-    elif optional_check not in (FILLER, "0"):
-        # Part 4, 4.2.2.2 (position 43): an unused personal number field has 0 or < as its check digit.
-        errors.append(MrzError("optional_data", format_lazy(
-            _("The personal number is empty, so its check digit must be < or 0, not {given}."), given=optional_check,
-        )))  # fmt: skip
-    # Part 4, 4.2.4: positions 1-10, 14-20 and 22-43 of line 2.
-    checks.append(("composite", composite_check, _check_digit_or_none(line2[0:10] + line2[13:20] + line2[21:43])))
+    if form.passport:
+        if set(optional_field) != {FILLER}:
+            checks.append(("optional_data", optional_check, _check_digit_or_none(optional_field)))
+        elif optional_check not in (FILLER, "0"):
+            # Part 4, 4.2.2.2 (position 43): an unused personal number field has 0 or < as its check digit.
+            errors.append(MrzError("optional_data", format_lazy(
+                _("The personal number is empty, so its check digit must be < or 0, not {given}."),
+                given=optional_check,
+            )))  # fmt: skip
+        # Part 4, 4.2.4: positions 1-10, 14-20 and 22-43 of line 2.
+        checks.append(("composite", composite_check, _check_digit_or_none(line2[0:10] + line2[13:20] + line2[21:43])))
     errors += _check_digit_errors(checks)
 
     return ParsedMrz(

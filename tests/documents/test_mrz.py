@@ -10,8 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consular import countries
+from consular.documents.mrz import (
+    CannotWrite,
+    PassportData,
+    check_digit,
+    name_field,
+    parse_td3,
+    td3_lines,
+    transliterate,
+)
 from consular.transliteration import ARABIC, CYRILLIC, LATIN
-from passports.mrz import CannotWrite, PassportData, check_digit, name_field, parse_td3, td3_lines, transliterate
 
 
 @pytest.fixture(autouse=True, scope="module")

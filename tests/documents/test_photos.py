@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from PIL import ExifTags, Image, ImageFile
 
-from passports.photos import MAX_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH, check_photo, clean_photo
+from consular.documents.photos import MAX_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH, check_photo, clean_photo
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -268,9 +268,9 @@ def test_clean_photo_refuses_a_photo_that_fails_the_check():
 def test_the_help_on_the_form_and_the_api_states_every_limit_the_check_applies():
     from django.utils import translation
 
+    from consular.documents.photos import MAX_FILE_BYTES, MAX_SIDE, MIN_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH
     from passports.api import ApplicationRequest
     from passports.forms.applications import ApplicationForm
-    from passports.photos import MAX_FILE_BYTES, MAX_SIDE, MIN_FILE_BYTES, MIN_HEIGHT, MIN_WIDTH
 
     with translation.override("en"):
         for help_text in (str(ApplicationForm.base_fields["photo"].help_text),
