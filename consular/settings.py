@@ -253,6 +253,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 # Personal files (passport photos, scanned documents, printer exports): never under a URL;
 # views that check the case stream them. Give it its own volume in production.
 PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected"))
+# Keys that sign visible digital seals (e-visas) and the certificates that verify them
+# (consular/documents/signing.py): outside the database; its own volume, readable only by the app.
+SEAL_KEYS_DIR = Path(os.environ.get("SEAL_KEYS_DIR", VAR_DIR / "seal-keys"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -43,6 +43,7 @@ def bench_bare(request):
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("health/", health, name="health"),
+    path("seals/", include("consular.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("consular.accounts.urls")),
     path("offices/", include("consular.offices.urls")),

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from consular.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from consular.documents import signing
 from consular.identity.models import DuplicateReview
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
@@ -60,6 +61,11 @@ API_NYC_ONLY = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervi
 EXPECTED = [
     row("home", **SIGNED_IN_200),
     row("health", **{member: 200 for member in CAST}),
+    # Public: what anyone needs to verify our seals offline (no personal data).
+    row("documents:seal_certificates", **{member: 200 for member in CAST}),
+    row("documents:root_certificate", **{member: 200 for member in CAST}),
+    row("documents:signer_certificate", "signer", **{member: 200 for member in CAST}),
+    row("documents:revocation_list", **{member: 200 for member in CAST}),
     row("set_language", **{member: 302 for member in CAST}),
     row("accounts:sign_in", **{**{m: 302 for m in CAST}, "anonymous": 200, "password_only": 200, "osaka_api": 200}),
     row("accounts:verify", **{**SIGNED_IN_200, "password_only": 200, **{m: 302 for m in CAST[2:8]}}),
@@ -256,7 +262,10 @@ def _fill(route: str) -> str:
 
 
 @pytest.fixture
-def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client):
+def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client, settings, tmp_path):
+    settings.SEAL_KEYS_DIR = tmp_path / "seal-keys"
+    signing.create_root()
+    signer = signing.issue_signer()
     nyc_case = open_case("enquiry", person=PersonFactory(created_by_office=nyc), by=actor_for(nyc_clerk))
     london_case = open_case("enquiry", person=PersonFactory(created_by_office=london), by=actor_for(london_clerk))
     fee_schedule()
@@ -297,6 +306,7 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client):
         "nyc_case": {"reference": nyc_case.reference},
         "london_case": {"reference": london_case.reference},
         "nyc": {"code": "NYC"},
+        "signer": {"reference": signer.reference},
         "london": {"code": "LON"},
         "osaka": {"code": "OSA"},
         "nyc_holiday": {"code": "NYC", "pk": HolidayFactory(office=nyc).pk},

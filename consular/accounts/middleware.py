@@ -16,8 +16,9 @@ SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
 
 # Paths that a visitor without a verified second factor may reach. The API
-# authenticates each request itself (DRF); passkey endpoints check the user themselves.
-OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/favicon.ico")
+# authenticates each request itself (DRF); passkey endpoints check the user themselves;
+# /seals/ publishes the certificates that verify our seals, to anyone.
+OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/favicon.ico", "/seals/")
 OPEN_URL_NAMES = {"accounts:sign_in"}
 HALF_SIGNED_IN_URL_NAMES = {"accounts:verify", "accounts:enrol", "accounts:sign_out"}
 HALF_SIGNED_IN_PREFIXES = ("/webauthn/authentication/", "/webauthn/jsi18n/")
