@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 
 from consular.accounts import passkeys
+from consular.documents import views as documents_views
 from consular.home import views as home_views
 from consular.offices.scoping import request_actor
 
@@ -44,6 +45,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("health/", health, name="health"),
     path("seals/", include("consular.documents.urls")),
+    path("verify/", documents_views.verify, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("consular.accounts.urls")),
     path("offices/", include("consular.offices.urls")),

@@ -66,6 +66,8 @@ EXPECTED = [
     row("documents:root_certificate", **{member: 200 for member in CAST}),
     row("documents:signer_certificate", "signer", **{member: 200 for member in CAST}),
     row("documents:revocation_list", **{member: 200 for member in CAST}),
+    row("documents:revoked_documents", **{member: 200 for member in CAST}),
+    row("verify", **{member: 200 for member in CAST}),
     row("set_language", **{member: 302 for member in CAST}),
     row("accounts:sign_in", **{**{m: 302 for m in CAST}, "anonymous": 200, "password_only": 200, "osaka_api": 200}),
     row("accounts:verify", **{**SIGNED_IN_200, "password_only": 200, **{m: 302 for m in CAST[2:8]}}),

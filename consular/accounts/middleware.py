@@ -17,8 +17,8 @@ LAST_SEEN_AT = "last_seen_at"
 
 # Paths that a visitor without a verified second factor may reach. The API
 # authenticates each request itself (DRF); passkey endpoints check the user themselves;
-# /seals/ publishes the certificates that verify our seals, to anyone.
-OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/favicon.ico", "/seals/")
+# /seals/ publishes the certificates that verify our seals and /verify/ checks one, for anyone.
+OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/favicon.ico", "/seals/", "/verify/")
 OPEN_URL_NAMES = {"accounts:sign_in"}
 HALF_SIGNED_IN_URL_NAMES = {"accounts:verify", "accounts:enrol", "accounts:sign_out"}
 HALF_SIGNED_IN_PREFIXES = ("/webauthn/authentication/", "/webauthn/jsi18n/")

@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Page, expect
 from consular.documents.mrz import PassportData, td3_lines
 from consular.identity.models import Person
 from consular.offices.demo import DEMO_API_TOKEN, DEMO_PASSWORD, demo_code
+from consular.payments import demo as payments_demo
 from passports import demo as passport_demo
 from tests.browser.conftest import TIMEOUT_MS, allow_code_reuse, in_language, sign_in, sign_out
 from tests.services.conftest import test_database_url
@@ -51,6 +52,7 @@ def _free_port() -> int:
 def running_system(demo, tmp_path) -> Iterator[tuple[str, list[Path]]]:
     """The web server and a worker with beat as `make run` starts them, each logging to its own file."""
     with scopes_disabled():
+        payments_demo.seed()  # the rates passports are priced by, as seed_demo loads them first
         passport_demo.seed()
     # The tests hash passwords with MD5 for speed; the server process knows only the real hashers.
     for username in WALKERS:

@@ -37,13 +37,6 @@ VISA = VisaData(
 FEATURES = seals.VisaFeatures(mrz=mrva_lines(VISA), passport_number="L898902C3", entries=1, stay_days=90)
 
 
-@pytest.fixture
-def keys(settings, tmp_path):
-    settings.SEAL_KEYS_DIR = tmp_path / "seal-keys"
-    signing.create_root()
-    return signing.issue_signer()
-
-
 def _header(signer: signing.Signer, **changes) -> seals.Header:
     header = seals.Header(issuing_state="JPN", signer=signer.identifier, certificate_reference=signer.reference,
                           issued_on=date(2026, 12, 1), signed_on=date.today())
