@@ -98,6 +98,15 @@ def import_watchlist(
             params={"edition": edition.isoformat(), "latest": latest.isoformat()},
             code="older_edition",
         )
+    # Another file of the edition already imported is an excerpt or an edited copy: taking it as
+    # the whole list would delist everything it leaves out.
+    if latest is not None and edition == latest:
+        raise EditionRefused(
+            _("A different file of this edition (%(edition)s) was already imported: an excerpt or an edited "
+              "copy is refused."),
+            params={"edition": edition.isoformat()},
+            code="same_edition",
+        )
     by_key: dict[str, Record] = {}
     for found in records:
         if found.source_key in by_key:

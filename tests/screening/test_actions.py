@@ -203,6 +203,16 @@ def test_an_older_edition_is_refused_and_saves_nothing(full_xml, un_list, hq_act
     assert WatchlistImport.objects.count() == 1
 
 
+def test_another_file_of_the_edition_already_imported_is_refused(full_xml, excerpt_xml, un_list, hq_actor):
+    import_un(full_xml, un_list, hq_actor)
+
+    # The excerpt carries the full list's dateGenerated: taken as the whole list it would delist 1,070 entries.
+    with pytest.raises(EditionRefused, match="different file of this edition"):
+        import_un(excerpt_xml, un_list, hq_actor)
+
+    assert ListEntry.objects.listed().count() == 1093
+
+
 @pytest.mark.parametrize("who", ["nyc_clerk", "nyc_officer", "auditor", "hq_supervisor"])
 def test_only_hq_officers_import_watchlists(request, excerpt_xml, un_list, who):
     actor = actor_for(request.getfixturevalue(who))

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--watchlist", help="Watchlist code (default: un-sc, national or lost-documents)")
         parser.add_argument("--edition", type=date.fromisoformat,
-                            help="CSV only: the list's date, YYYY-MM-DD (default: today, UTC)")
+                            help="CSV only: the list's date, YYYY-MM-DD (default: now)")
 
     def handle(self, *args, file_format: str, file: Path, watchlist: str | None, edition: date | None, **options):
         code = watchlist or DEFAULT_WATCHLIST[file_format]
@@ -45,7 +45,8 @@ class Command(BaseCommand):
             else:
                 reader = national.read_national if file_format == "csv-national" else national.read_documents
                 records, unresolved = reader(content)
-                edition_at = datetime.combine(edition or datetime.now(UTC).date(), time(), tzinfo=UTC)
+                # Without --edition, now: a corrected file the same day is a newer edition.
+                edition_at = datetime.combine(edition, time(), tzinfo=UTC) if edition else datetime.now(UTC)
             report = import_watchlist(
                 found, records, by=Actor.system(hq), edition=edition_at,
                 source_sha256=hashlib.sha256(content).hexdigest(), file_format=file_format, file_name=file.name,
