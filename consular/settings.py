@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "consular.documents",
     "consular.payments",
     "consular.workflow",
+    "consular.screening",
     "consular.audit",
     "consular.api",
     "consular.home",
