@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--edition", type=date.fromisoformat,
                             help="CSV only: the list's date, YYYY-MM-DD (default: now)")
 
-    def handle(self, *args, file_format: str, file: Path, watchlist: str | None, edition: date | None, **options):
+    def handle(self, *args, **options):
+        with translation.override("en"):  # an operator's console, in English like every other command
+            self._import(**options)
+
+    def _import(self, *, file_format: str, file: Path, watchlist: str | None, edition: date | None, **options):
         code = watchlist or DEFAULT_WATCHLIST[file_format]
         found = Watchlist.objects.filter(code=code).first()
         if found is None:
