@@ -91,3 +91,22 @@ def _resolve(name: str) -> tuple[str, ...] | None:
         if code is not None and countries.is_record_code(code):
             return (code,)
     return None
+
+
+class CountryResolver:
+    """Country names of one file to codes, remembering the names that resolve to none (for the import's report)."""
+
+    def __init__(self) -> None:
+        self.unresolved: set[str] = set()
+
+    def codes(self, published: str) -> tuple[str, ...]:
+        codes = country_codes(published)
+        if codes is None:
+            self.unresolved.add(published)
+            return ()
+        return codes
+
+    def one(self, published: str) -> str:
+        """The one code a name stands for; "" for none or several."""
+        codes = self.codes(published)
+        return codes[0] if len(codes) == 1 else ""

@@ -44,7 +44,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from consular.screening.country_names import country_codes
+from consular.screening.country_names import CountryResolver
 from consular.screening.records import (
     BirthDate,
     Document,
@@ -122,22 +122,6 @@ def _required(row: dict[str, str], column: str, line: int) -> str:
     return value
 
 
-class _Countries:
-    def __init__(self) -> None:
-        self.unresolved: set[str] = set()
-
-    def codes(self, published: str) -> tuple[str, ...]:
-        codes = country_codes(published)
-        if codes is None:
-            self.unresolved.add(published)
-            return ()
-        return codes
-
-    def one(self, published: str) -> str:
-        codes = self.codes(published)
-        return codes[0] if len(codes) == 1 else ""
-
-
 def _birth_date(value: str, line: int) -> BirthDate:
     approximate = value.startswith("~")
     text = value.lstrip("~").strip()
@@ -157,7 +141,7 @@ def _birth_date(value: str, line: int) -> BirthDate:
 def read_national(content: bytes) -> tuple[list[Record], set[str]]:
     """The records of a national-list CSV and the country names that did not resolve."""
     rows = _Rows(content, NATIONAL_REQUIRED, NATIONAL_OPTIONAL)
-    countries = _Countries()
+    countries = CountryResolver()
     records = []
     for line, row in rows:
         family, given = single_spaced(row["family_name"]).upper(), single_spaced(row.get("given_names", "")).upper()
@@ -217,7 +201,7 @@ def read_national(content: bytes) -> tuple[list[Record], set[str]]:
 def read_documents(content: bytes) -> tuple[list[Record], set[str]]:
     """The records of a lost/stolen/revoked documents CSV and the issuing states that did not resolve."""
     rows = _Rows(content, DOCUMENTS_REQUIRED, ())
-    countries = _Countries()
+    countries = CountryResolver()
     records = []
     for line, row in rows:
         reference = _required(row, "source_reference", line)

@@ -29,7 +29,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from consular.screening.country_names import country_codes
+from consular.screening.country_names import CountryResolver
 from consular.screening.records import (
     BirthDate,
     Document,
@@ -105,20 +105,7 @@ def _iso_date(value: str) -> date | None:
         return None
 
 
-class _Reader:
-    def __init__(self) -> None:
-        self.unresolved: set[str] = set()
-
-    def countries(self, published: str) -> tuple[str, ...]:
-        codes = country_codes(published)
-        if codes is None:
-            self.unresolved.add(published)
-            return ()
-        return codes
-
-    def country(self, published: str) -> str:
-        codes = self.countries(published)
-        return codes[0] if len(codes) == 1 else ""
+class _Reader(CountryResolver):
 
     def record(self, element: Element, kind: str, position: int) -> Record:
         tag = element.tag
@@ -170,7 +157,7 @@ class _Reader:
             nationalities=tuple(
                 Nationality(code, published)
                 for published in _values(element, "NATIONALITY/VALUE")
-                for code in (self.countries(published) or ("",))
+                for code in (self.codes(published) or ("",))
             ),
             documents=tuple(
                 found for found in map(self.document, element.iterfind("INDIVIDUAL_DOCUMENT")) if found
@@ -193,7 +180,7 @@ class _Reader:
     def place(self, element: Element) -> Place | None:
         published = _text(element, "COUNTRY")
         found = Place(city=_text(element, "CITY"), region=_text(element, "STATE_PROVINCE"),
-                      country=self.country(published) if published else "", country_as_published=published,
+                      country=self.one(published) if published else "", country_as_published=published,
                       note=_text(element, "NOTE"))
         return found if found != Place() else None
 
@@ -220,7 +207,7 @@ class _Reader:
             number=document_number(number_published),
             number_as_published=number_published,
             type_as_published=type_published,
-            issuing_country=self.country(issuer) if issuer else "",
+            issuing_country=self.one(issuer) if issuer else "",
             issuing_country_as_published=issuer,
             note="; ".join(notes),
         )
