@@ -505,3 +505,21 @@ def score(list_record: NameRecord, query_record: NameRecord) -> Match:
     total = round(min(100.0, max(0.0, points)), 1)
     reasons = [f"name similarity {name:.0%}", *reasons, birth_why, nationality_why]
     return Match(score=total, is_match=total >= MATCH_THRESHOLD, reasons=reasons)
+
+
+# ---------------------------------------------------------------------------------------
+# Names as lists publish them
+# ---------------------------------------------------------------------------------------
+
+
+def split_listed_name(full_name: str) -> tuple[str, str]:
+    """(family, given) of a name a list publishes whole, whose order the list does not say.
+
+    The UN list writes FIRST_NAME … FOURTH_NAME and aliases as one string, usually given names
+    first ("ABDUL HAQ WASIQ"): the last word is taken as the family name. `score` also tries the
+    swapped order, and `blocking_keys` keys every word, so a wrong guess still finds the person.
+    """
+    words = normalise(full_name).split()
+    if len(words) < 2:
+        return (words[0] if words else ""), ""
+    return words[-1], " ".join(words[:-1])
