@@ -74,3 +74,14 @@ def summary_lines(forms: list[BaseForm]) -> list[SummaryLine]:
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)
 def error_summary(context: template.Context) -> dict:
     return {"lines": summary_lines(forms_in(context))}
+
+
+def add_errors(form: BaseForm, error) -> None:
+    """Each message of an action's ValidationError next to its field (a visible one), or at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_messages in error.message_dict.items():
+        form.add_error(
+            field if field in form.fields and not form.fields[field].widget.is_hidden else None, field_messages
+        )

@@ -1,8 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consular.documents import qr
+from consular.documents.photos import MAX_FILE_BYTES, PHOTO_RULES
+
+PHOTO_ACCEPT = "image/jpeg,image/png"
 
 
 class VerifySealForm(forms.Form):
@@ -50,3 +55,23 @@ class VerifySealForm(forms.Form):
             raise ValidationError(_("Give either the text or a photo, not both."))
         cleaned["seal"] = payload if payload is not None else photo
         return cleaned
+
+
+class PhotoField(forms.FileField):
+    """A photo upload; its content is judged by `consular.documents.photos`, only its size is capped here."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Photo"))
+        kwargs.setdefault("help_text", PHOTO_RULES)
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": PHOTO_ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> UploadedFile | None:
+        upload = super().clean(data, initial)
+        # Refused before it is read into memory; the same words as the photo check uses.
+        if upload and upload.size > MAX_FILE_BYTES:
+            raise ValidationError(format_lazy(
+                _("The file must be at most {limit} MB; this one is {size} MB."),
+                limit=f"{MAX_FILE_BYTES / 1024 / 1024:.1f}", size=f"{upload.size / 1024 / 1024:.1f}",
+            ))  # fmt: skip
+        return upload

@@ -251,3 +251,19 @@ class ReviewDecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     person_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     candidate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class ApplicantSearchForm(forms.Form):
+    """Step 1 of every intake (passport, visa …): find the applicant among the persons the office may see."""
+
+    q = forms.CharField(
+        label=_("Applicant's name"),
+        max_length=200,
+        help_text=_("Family name first: “YAMADA HANAKO”, “YAMADA, HANAKO” or kana “やまだ はなこ”."),
+    )
+    date_of_birth = forms.CharField(
+        label=_("Date of birth"), max_length=10, required=False, help_text=DATE_OF_BIRTH_HELP
+    )
+
+    def clean_date_of_birth(self) -> PartialDate | None:
+        return clean_date_of_birth(self.cleaned_data["date_of_birth"])

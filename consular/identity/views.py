@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from consular.accounts.views import reauthentication_required, recently_reauthenticated
 from consular.audit.actions import Action, Phrase, record, record_listing
+from consular.error_summary import add_errors
 from consular.identity import actions
 from consular.identity.forms import (
     DocumentForm,
@@ -100,7 +101,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, stopped.message)
             status = 429
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if recorded.person is None:
                 duplicates = recorded.duplicates
@@ -124,11 +125,6 @@ def person_create(request: HttpRequest) -> HttpResponse:
 PENDING_REVIEW_MESSAGE = gettext_lazy(
     "HQ will check whether this person is already on file at another office. You may carry on with the new record."
 )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _visible_person(pk: int) -> Person:
@@ -235,7 +231,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             stale, status = True, 409
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Record updated."))
             return redirect("identity:person_detail", pk=person.pk)
@@ -257,7 +253,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             document = actions.add_document(person, by=actor, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Document %(document)s added.") % {"document": document})
             return redirect("identity:person_detail", pk=person.pk)

@@ -6,24 +6,15 @@ are checked by `passports.actions`; its ValidationErrors are put next to these f
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consular import text
-from consular.documents.photos import MAX_FILE_BYTES, PHOTO_RULES
-from consular.identity.forms import DATE_OF_BIRTH_HELP, clean_date_of_birth
-from consular.identity.names import PartialDate
+from consular.documents.forms import PhotoField
+from consular.payments.forms import VersionedForm
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.queues import Show
 from passports.models import Kind, PassportType, ReplacementReason, Status
-
-PHOTO_ACCEPT = "image/jpeg,image/png"
-PHOTO_HELP = PHOTO_RULES
 
 
 class ApplicationQueueForm(forms.Form):
@@ -48,42 +39,6 @@ class ApplicationQueueForm(forms.Form):
     def ordering(self) -> tuple[str, ...]:
         sort = (self.cleaned_data.get("sort") if self.is_valid() else "") or "newest"
         return self.SORTS[sort][1]
-
-
-class ApplicantSearchForm(forms.Form):
-    """Step 1 of intake: find the applicant among the persons the office may see."""
-
-    q = forms.CharField(
-        label=_("Applicant's name"),
-        max_length=200,
-        help_text=_("Family name first: “YAMADA HANAKO”, “YAMADA, HANAKO” or kana “やまだ はなこ”."),
-    )
-    date_of_birth = forms.CharField(
-        label=_("Date of birth"), max_length=10, required=False, help_text=DATE_OF_BIRTH_HELP
-    )
-
-    def clean_date_of_birth(self) -> PartialDate | None:
-        return clean_date_of_birth(self.cleaned_data["date_of_birth"])
-
-
-class PhotoField(forms.FileField):
-    """A photo upload; its content is judged by `consular.documents.photos`, only its size is capped here."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("label", _("Photo"))
-        kwargs.setdefault("help_text", PHOTO_HELP)
-        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": PHOTO_ACCEPT}))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None) -> UploadedFile | None:
-        upload = super().clean(data, initial)
-        # Refused before it is read into memory; the same words as the photo check uses.
-        if upload and upload.size > MAX_FILE_BYTES:
-            raise ValidationError(format_lazy(
-                _("The file must be at most {limit} MB; this one is {size} MB."),
-                limit=f"{MAX_FILE_BYTES / 1024 / 1024:.1f}", size=f"{upload.size / 1024 / 1024:.1f}",
-            ))  # fmt: skip
-        return upload
 
 
 class ApplicationForm(forms.Form):
@@ -150,12 +105,6 @@ class ApplicationForm(forms.Form):
         return self.cleaned_data["second_application_reason"].strip()
 
 
-class VersionedForm(forms.Form):
-    """Every write on the application page names the version of the application the clerk saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class VerifyItemForm(VersionedForm):
     """Confirms one checklist document; the family register extract also needs the date printed on it."""
 
@@ -165,26 +114,6 @@ class VerifyItemForm(VersionedForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("YYYY-MM-DD. The extract must be issued within 6 months before the application."),
     )
-
-
-class PaymentForm(VersionedForm):
-    """The amount received, in major units of the fee's currency (e.g. 107.34 USD)."""
-
-    def __init__(self, *args, currency: str, places: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Built here: the decimal places allowed are the currency's own (ISO 4217, via babel).
-        self.fields["amount"] = forms.DecimalField(
-            label=format_lazy(_("Amount received ({currency})"), currency=currency),
-            min_value=Decimal(0),
-            max_digits=14,
-            decimal_places=places,
-            widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
-        )
-        self.places = places
-
-    def amount_in_minor_units(self) -> int:
-        amount: Decimal = self.cleaned_data["amount"]
-        return int(amount.scaleb(self.places).to_integral_value())
 
 
 class PhotoForm(VersionedForm):

@@ -17,13 +17,16 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consular.audit.actions import Action, Phrase, record, record_listing
+from consular.error_summary import add_errors
 from consular.identity.actions import TooManyProbes, check_for_duplicates
+from consular.identity.forms import ApplicantSearchForm
 from consular.identity.models import IdentityDocument, Person
 from consular.identity.names import PartialDate
 from consular.identity.views import find_persons
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.paging import NEVER_DUE, BadCursor, keyset_page, page_links
+from consular.payments.forms import PaymentForm
 from consular.payments.rates import NoExchangeRate, format_money, in_local_currency
 from consular.versions import StaleVersion
 from consular.workflow.actions import SecondOpenCase, TransitionRefused
@@ -31,14 +34,7 @@ from consular.workflow.case_pages import Kept, Outcome, shared_context, shared_p
 from consular.workflow.queues import Show
 from consular.workflow.transitions import case_type_of
 from passports import actions
-from passports.forms.applications import (
-    ApplicantSearchForm,
-    ApplicationForm,
-    ApplicationQueueForm,
-    PaymentForm,
-    PhotoForm,
-    VerifyItemForm,
-)
+from passports.forms.applications import ApplicationForm, ApplicationQueueForm, PhotoForm, VerifyItemForm
 from passports.models import ChecklistItem, Kind, PassportApplication, PassportType, Status, age_on
 
 ROW_FIELDS = (
@@ -232,17 +228,6 @@ def _other_records(actor: Actor, person: Person, request: HttpRequest) -> list:
     return [duplicate for duplicate in check.visible if duplicate.person.pk != person.pk]
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Each message of an action's ValidationError next to its field, or at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        form.add_error(
-            field if field in form.fields and not form.fields[field].widget.is_hidden else None, field_messages
-        )
-
-
 def _intake_page(
     request: HttpRequest,
     actor: Actor,
@@ -338,7 +323,7 @@ def _submit(actor: Actor, person: Person, form: ApplicationForm) -> PassportAppl
             second_application_reason=data["second_application_reason"],
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return None
 
 
@@ -435,7 +420,7 @@ def _verify(request: HttpRequest, actor: Actor, application: PassportApplication
     except StaleVersion:
         return _conflict(request, actor, application, kept)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _detail_page(request, actor, application, posted=kept, status=400)
     except TransitionRefused as refused:
         return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
@@ -464,7 +449,7 @@ def _pay(request: HttpRequest, actor: Actor, application: PassportApplication) -
     except StaleVersion:
         return _conflict(request, actor, application, kept)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _detail_page(request, actor, application, posted=kept, status=400)
     except TransitionRefused as refused:
         return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
@@ -487,7 +472,7 @@ def _replace_photo(request: HttpRequest, actor: Actor, application: PassportAppl
     except StaleVersion:
         return _conflict(request, actor, application, kept)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _detail_page(request, actor, application, posted=kept, status=400)
     except TransitionRefused as refused:
         return _detail_page(request, actor, application, posted=kept, problem=refused.reason, status=400)
