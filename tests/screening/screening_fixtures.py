@@ -9,8 +9,14 @@ from tests.identity.factories import PersonFactory, actor_for
 from tests.screening.conftest import import_un
 
 # KPi.049 PAK HAN SE, good-quality alias "Kang Myong Chol", no date of birth, DPRK.
-ALIAS_OF_PAK_HAN_SE = {"family_name": "KANG", "given_names": "MYONG CHOL", "birth_year": 1970, "birth_month": None,
-                       "birth_day": None, "nationalities": ["PRK"]}
+ALIAS_OF_PAK_HAN_SE = {
+    "family_name": "KANG",
+    "given_names": "MYONG CHOL",
+    "birth_year": 1970,
+    "birth_month": None,
+    "birth_day": None,
+    "nationalities": ["PRK"],
+}
 # QDi.309 ABDUR REHMAN's passport, issued by Pakistan.
 LISTED_PASSPORT = {"kind": "passport", "issuing_state": "PAK", "number": "CV 915 7521"}
 

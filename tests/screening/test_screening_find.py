@@ -69,8 +69,12 @@ def test_a_listed_document_is_a_hit_whatever_the_name(nyc_clerk, django_capture_
 
 
 def test_the_same_number_from_another_state_is_no_hit(nyc_clerk, django_capture_on_commit_callbacks):
-    subject = screened(applicant_case(nyc_clerk), nyc_clerk, django_capture_on_commit_callbacks,
-                       documents=[{**LISTED_PASSPORT, "issuing_state": "IND"}])
+    subject = screened(
+        applicant_case(nyc_clerk),
+        nyc_clerk,
+        django_capture_on_commit_callbacks,
+        documents=[{**LISTED_PASSPORT, "issuing_state": "IND"}],
+    )
     assert not subject.hits.exists()
 
 
@@ -78,8 +82,7 @@ def test_a_hit_records_the_entry_version(nyc_clerk, django_capture_on_commit_cal
     entry = ListEntry.objects.get(reference__startswith="KPi.049")
     ListEntry.objects.filter(pk=entry.pk).update(version=3)
 
-    subject = screened(applicant_case(nyc_clerk, **ALIAS_OF_PAK_HAN_SE), nyc_clerk,
-                       django_capture_on_commit_callbacks)
+    subject = screened(applicant_case(nyc_clerk, **ALIAS_OF_PAK_HAN_SE), nyc_clerk, django_capture_on_commit_callbacks)
 
     hit = only_hit(subject)
     assert (hit.entry_version, hit.entry_fingerprint) == (3, entry.fingerprint)
@@ -93,8 +96,9 @@ def test_screening_again_writes_nothing_new_and_signals_once(nyc_clerk, django_c
 
     subject_screened.connect(receiver)
     try:
-        subject = screened(applicant_case(nyc_clerk, **ALIAS_OF_PAK_HAN_SE), nyc_clerk,
-                           django_capture_on_commit_callbacks)
+        subject = screened(
+            applicant_case(nyc_clerk, **ALIAS_OF_PAK_HAN_SE), nyc_clerk, django_capture_on_commit_callbacks
+        )
         hit = only_hit(subject)
         with django_capture_on_commit_callbacks(execute=True):
             from consular.screening.tasks import screen_subject
