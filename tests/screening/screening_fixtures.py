@@ -1,8 +1,9 @@
 """Applicants and lists for the screening tests: the UN excerpt imported, cases at NYC and London."""
 
 import pytest
+from django.utils import timezone
 
-from consular.screening.models import ScreeningHit, ScreeningSubject
+from consular.screening.models import EntryName, ListEntry, ScreeningHit, ScreeningSubject, Watchlist
 from consular.screening.screening_actions import register_subject
 from consular.workflow.actions import open_case
 from tests.identity.factories import PersonFactory, actor_for
@@ -43,3 +44,37 @@ def only_hit(subject) -> ScreeningHit:
     hits = list(subject.hits.select_related("entry__watchlist"))
     assert len(hits) == 1, [(hit.entry.reference, hit.score) for hit in hits]
     return hits[0]
+
+
+def screening_hit(case, *, watchlist_code: str = "un-sc") -> ScreeningHit:
+    """A hit on a made-up entry, without importing a list: for page tests that need one."""
+    now = timezone.now()
+    entry = ListEntry.objects.create(
+        watchlist=Watchlist.objects.get(code=watchlist_code),
+        source_key=f"T{case.pk}",
+        reference=f"TEST.{case.pk}",
+        kind=ListEntry.Kind.INDIVIDUAL,
+        primary_name="HANAKO YAMADA",
+        reason="For the test.",
+        fingerprint="f" * 64,
+        updated_at=now,
+    )
+    EntryName.objects.create(entry=entry, full_name="HANAKO YAMADA", quality=EntryName.Quality.PRIMARY)
+    subject = ScreeningSubject.objects.create(
+        case=case, requested_at=now, screened_at=now, status=ScreeningSubject.Status.SCREENED
+    )
+    return ScreeningHit.objects.create(
+        subject=subject,
+        entry=entry,
+        entry_version=1,
+        entry_fingerprint=entry.fingerprint,
+        score=92.0,
+        reasons=[
+            {"text": "name similarity 100%", "field": "name"},
+            {"text": "date of birth unknown on one record", "field": "birth_date"},
+        ],
+        matched_on=ScreeningHit.MatchedOn.NAME,
+        matched_name="HANAKO YAMADA",
+        found_at=now,
+        updated_at=now,
+    )
