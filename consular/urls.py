@@ -52,6 +52,7 @@ urlpatterns = [
     path("audit/", include("consular.audit.urls")),
     path("persons/", include("consular.identity.urls")),
     path("cases/", include("consular.workflow.urls")),
+    path("screening/", include("consular.screening.hit_urls")),
     path("passports/", include("passports.urls")),
     path("visas/", include("visas.urls")),
     path("residency/", include("residency.urls")),

@@ -22,6 +22,7 @@ from passports.models import LossReport, Passport, PassportApplication, Producti
 from tests.factories import HolidayFactory
 from tests.identity.factories import IdentityDocumentFactory, PersonFactory, actor_for
 from tests.passports.factories import complete_checklist, fee_schedule, submit
+from tests.screening.screening_fixtures import screening_hit
 
 # Cast members, in this order, for every row.
 CAST = ["anonymous", "password_only", "nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "hq_admin",
@@ -185,6 +186,9 @@ EXPECTED = [
     row("workflow:operations", **SIGNED_IN_200),
     row("workflow:enquiry_create", **{**SIGNED_IN_200, "auditor": 403}),
     row("workflow:case_detail", "nyc_case", **NYC_ONLY),
+    # A screening hit is read where its case is; the clearances queue is the second persons' (and auditors' to read).
+    row("screening_hits:hit_detail", "nyc_hit", **NYC_ONLY),
+    row("screening_hits:clearances", **{**SIGNED_IN_200, "nyc_clerk": 403, "london_clerk": 403, "hq_admin": 403}),
     row("workflow:case_detail", "london_case", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                   "london_clerk": 200}),
     # A passport opens on its application page: the generic page redirects there, after the same 404 rule.
@@ -291,7 +295,9 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client, setti
         for code, office in (("NYC", nyc), ("LON", london))
     }
     batch = ProductionBatch.unscoped.create(reference="B-2026-000001", created_by="hq_officer", size=0)
+    nyc_hit = screening_hit(nyc_case)
     return {
+        "nyc_hit": {"pk": nyc_hit.pk},
         "nyc_handed_over": {"reference": handed_over.case.reference},
         "nyc_report": {"report": reports["NYC"].pk},
         "london_report": {"report": reports["LON"].pk},

@@ -27,6 +27,7 @@ from consular.screening.models import (
     WatchlistImport,
 )
 from consular.screening.records import Record
+from consular.screening.screening_actions import entries_changed
 
 for _key, _label in (("added", gettext_lazy("entries added")), ("changed", gettext_lazy("entries changed")),
                      ("delisted", gettext_lazy("entries delisted")), ("relisted", gettext_lazy("entries listed again")),
@@ -191,6 +192,9 @@ def import_watchlist(
             report.delisted.append(key)
         ListEntry.objects.bulk_update(delisted_entries, ["version", "delisted_on", "updated_at"], batch_size=500)
     EntryVersion.objects.bulk_create(versions, batch_size=500)
+
+    # Screening: the touched entries' blocking keys now, and what they affect re-screened once this commits.
+    entries_changed(run, [entry.pk for entry in new_entries + updated_entries] + [pk for _k, pk, _v in missing])
 
     for name, value in report.counts.items():
         setattr(run, name, value)

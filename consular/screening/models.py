@@ -6,6 +6,7 @@ List entries are reference data HQ publishes to every office, not one office's p
 so they have no office scope; they change only through `consular.screening.actions`.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -279,3 +280,170 @@ class EntryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} v{self.version} {self.change}"
+
+
+# ---------------------------------------------------------------------------------------
+# Screening: applicants against the lists (consular/screening/screening.py)
+# ---------------------------------------------------------------------------------------
+
+
+class EntryKey(models.Model):
+    """A blocking key of one name of an entry in force: what `key IN (applicant's keys)` finds candidates by.
+
+    Written by `rebuild_entry_keys` (every import calls it for the entries it touched); a delisted
+    entry keeps no keys, so a candidate read never sees it.
+    """
+
+    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="keys", db_index=False)
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "entry"], name="screening_entry_key"),
+            models.Index(fields=["entry"], name="screening_entry_key_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.key}"
+
+
+class ScreeningSubjectQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "ScreeningSubjectQuerySet":
+        """Through the case: a subject is visible where its case is (another office's is a 404)."""
+        from consular.workflow.models import Case
+
+        if actor is None:
+            return self.none()
+        if actor.sees_all_offices:
+            return self
+        return self.filter(case__in=Case.unscoped.visible_to(actor).values("pk"))
+
+    def open(self) -> "ScreeningSubjectQuerySet":
+        return self.filter(closed=False)
+
+
+class ScreeningSubject(models.Model):
+    """An applicant to screen: one per case, with the documents to check; re-screened while not closed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not screened yet")
+        SCREENED = "screened", _("Screened")
+
+    case = models.OneToOneField("workflow.Case", on_delete=models.PROTECT, related_name="screening",
+                                verbose_name=_("case"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    # [{"kind": "passport", "issuing_state": "CHN", "number": "E12345678"}]: numbers letters and digits only.
+    documents = models.JSONField(_("documents"), default=list, blank=True)
+    requested_at = models.DateTimeField(_("screening requested"))
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
+    # A decided case's applicant is not re-screened when a list changes.
+    closed = models.BooleanField(_("closed"), default=False)
+
+    objects = ScreeningSubjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening subject")
+        verbose_name_plural = _("screening subjects")
+
+    def __str__(self) -> str:
+        return f"screening of case {self.case_id}"
+
+
+class SubjectKey(models.Model):
+    """A blocking key of the applicant's name: a list change finds the open subjects it affects by `key IN`."""
+
+    subject = models.ForeignKey(ScreeningSubject, on_delete=models.CASCADE, related_name="keys", db_index=False)
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "subject"], name="screening_subject_key"),
+            models.Index(fields=["subject"], name="screening_subject_key_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}: {self.key}"
+
+
+class ScreeningHitQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "ScreeningHitQuerySet":
+        return self.filter(subject__in=ScreeningSubject.objects.visible_to(actor).values("pk"))
+
+    def awaiting_adjudication(self) -> "ScreeningHitQuerySet":
+        """Hits an officer still has to decide, on entries in force (a delisted entry no longer lists anyone)."""
+        return self.filter(status__in=[ScreeningHit.Status.OPEN, ScreeningHit.Status.CLEARANCE_PROPOSED],
+                           entry_delisted_on__isnull=True)
+
+
+class ScreeningHit(models.Model):
+    """An applicant who may be a list entry: its score and reasons on the entry's version, and its adjudication."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not adjudicated")
+        CLEARANCE_PROPOSED = "clearance_proposed", _("Clearance awaiting a second person")
+        CLEARED = "cleared", _("Cleared as a false match")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class MatchedOn(models.TextChoices):
+        NAME = "name", _("Name")
+        DOCUMENT = "document", _("Document")
+
+    class ClearReason(models.TextChoices):
+        DIFFERENT_PERSON_DOB = "different_person_dob", _("A different person: the date of birth differs")
+        DIFFERENT_PERSON_NATIONALITY = "different_person_nationality", _(
+            "A different person: the nationality differs")
+        DIFFERENT_PERSON_OTHER_IDENTIFIERS = "different_person_other_identifiers", _(
+            "A different person: other identifiers differ")
+        DOCUMENT_DIFFERS = "document_differs", _("The document is not the one listed")
+        OTHER = "other", _("Other (see the note)")
+
+    subject = models.ForeignKey(ScreeningSubject, on_delete=models.CASCADE, related_name="hits",
+                                verbose_name=_("applicant"), db_index=False)
+    entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="hits", verbose_name=_("list entry"))
+    entry_version = models.PositiveIntegerField(_("entry version"))
+    # The entry's fingerprint when the hit was last found: a newer version with another one changed the entry's data.
+    entry_fingerprint = models.CharField(max_length=64, editable=False)
+    score = models.FloatField(_("score"))
+    # [{"text": English reason, "field": "name" | "birth_date" | "nationality" | "document"}], shown translated.
+    reasons = models.JSONField(_("reasons"), default=list)
+    matched_on = models.CharField(_("matched on"), max_length=8, choices=MatchedOn.choices)
+    matched_name = models.CharField(_("name matched"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPEN)
+    clear_reason = models.CharField(_("reason for clearing"), max_length=40, choices=ClearReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    second_note = models.TextField(_("second person's note"), blank=True)
+    # Usernames copied, like the audit log, and the user linked while they exist.
+    proposed_by = models.CharField(_("proposed by"), max_length=200, blank=True)
+    proposed_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                         blank=True, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"), null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Set when the entry is delisted while the hit is not adjudicated: it then blocks nothing.
+    entry_delisted_on = models.DateField(_("entry delisted on"), null=True, blank=True)
+    # A cleared (or proposed) hit is opened again when the entry's data changes: the version it was decided on.
+    reopened_after_version = models.PositiveIntegerField(_("opened again after version"), null=True, blank=True)
+    found_at = models.DateTimeField(_("found"))
+    updated_at = models.DateTimeField(_("updated"))
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ScreeningHitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject", "-score", "id"]
+        verbose_name = _("screening hit")
+        verbose_name_plural = _("screening hits")
+        constraints = [models.UniqueConstraint(fields=["subject", "entry"], name="screening_hit_once")]
+        indexes = [
+            models.Index(fields=["status"], name="screening_hit_proposed",
+                         condition=Q(status="clearance_proposed")),
+        ]
+
+    def __str__(self) -> str:
+        return f"hit {self.pk}: subject {self.subject_id} ~ entry {self.entry_id} v{self.entry_version}"
+
+    @property
+    def needs_second_person(self) -> bool:
+        return self.entry.watchlist.kind == Watchlist.Kind.SANCTIONS

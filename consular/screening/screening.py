@@ -1,0 +1,283 @@
+"""Screening an applicant against the lists: candidates by blocking keys, then scored names, dates and documents.
+
+The cost per applicant grows with the candidates their keys find, not with the lists: one indexed
+`EntryKey.key IN (…)` read finds the entries in force that share a key with the applicant, and only
+those are scored with `consular.identity.names.score` (best name, date of birth and nationality of
+each). Document numbers are looked up exactly (letters and digits only, ICAO 9303) with their
+issuing state. Nothing here writes a hit: `consular.screening.screening_actions` does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from consular.identity.names import Match, NameRecord, PartialDate, blocking_keys, score, split_listed_name
+from consular.screening.models import EntryBirthDate, EntryDocument, EntryKey, EntryName, ListEntry
+
+KEY_LENGTH = 32  # EntryKey.key and SubjectKey.key
+DOCUMENT_KEY_PREFIX = "#"  # a SubjectKey for a document number: "#E12345678"
+WIDEST_BIRTH_RANGE = 12  # a "between two years" wider than this is scored as unknown
+NOT_LETTERS_OR_DIGITS = re.compile(r"[^A-Z0-9]")
+DOCUMENT_SCORE = 100.0
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What an applicant is screened by: their name, date of birth, nationalities and documents."""
+
+    family: str
+    given: str
+    birth_date: PartialDate | None
+    nationalities: tuple[str, ...]
+    documents: tuple[tuple[str, str, str], ...] = ()  # (kind, issuing state, number letters and digits only)
+
+    @classmethod
+    def of(cls, person, documents: Iterable[dict]) -> Applicant:
+        """From an identity Person and the subject's documents list."""
+        birth = PartialDate(person.birth_year, person.birth_month, person.birth_day) if person.birth_year else None
+        return cls(
+            family=person.family_name or "",
+            given=person.given_names or "",
+            birth_date=birth,
+            nationalities=tuple(person.nationalities or ()),
+            documents=tuple(
+                (
+                    str(document.get("kind", "")),
+                    str(document.get("issuing_state", "")).upper(),
+                    document_number(document.get("number", "")),
+                )
+                for document in documents
+                if document_number(document.get("number", ""))
+            ),
+        )
+
+    def keys(self) -> set[str]:
+        """Name blocking keys and one key per document number: what SubjectKey stores."""
+        keys = name_keys(self.family, self.given)
+        keys |= {f"{DOCUMENT_KEY_PREFIX}{number}"[:KEY_LENGTH] for _kind, _state, number in self.documents}
+        return keys
+
+
+@dataclass
+class Found:
+    """One entry that an applicant may be: the best comparison of their names, or a document."""
+
+    entry: ListEntry
+    score: float
+    matched_on: str  # ScreeningHit.MatchedOn
+    matched_name: str
+    reasons: list[dict] = field(default_factory=list)
+
+
+def document_number(text: object) -> str:
+    return NOT_LETTERS_OR_DIGITS.sub("", str(text or "").upper())
+
+
+def name_keys(family: str, given: str) -> set[str]:
+    """The blocking keys of a name, cut to the column's length; keys of no letters are dropped."""
+    return {key[:KEY_LENGTH] for key in blocking_keys(family, given) if key and not key.startswith(":")}
+
+
+def listed_splits(full_name: str) -> list[tuple[str, str]]:
+    """(family, given) readings of a name a list publishes whole: `split_listed_name`'s, and family name first.
+
+    The UN list does not say which word is the family name; it is usually the last ("ABDUL HAQ
+    WASIQ") but the first in Korean and Chinese names ("Kang Myong Chol"), so both are tried.
+    """
+    family, given = split_listed_name(full_name)
+    if not (family or given):
+        return []
+    splits = [(family, given)]
+    words = given.split()
+    if words:
+        splits.append((words[0], " ".join([*words[1:], family])))
+    return splits
+
+
+def listed_name_keys(full_name: str) -> set[str]:
+    keys: set[str] = set()
+    for family, given in listed_splits(full_name):
+        keys |= name_keys(family, given)
+    return keys
+
+
+def rebuild_entry_keys(entry_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the blocking keys of these entries (all when None) from their names; none for one not in force.
+
+    Derived data like identity's name keys: no audit entry. Returns the number of keys written.
+    """
+    entries = ListEntry.objects.all()
+    if entry_ids is not None:
+        entry_ids = list(entry_ids)
+        entries = entries.filter(pk__in=entry_ids)
+        for start in range(0, len(entry_ids), 1000):
+            EntryKey.objects.filter(entry_id__in=entry_ids[start : start + 1000]).delete()
+    else:
+        EntryKey.objects.all().delete()
+    rows = []
+    written = 0
+    names = EntryName.objects.filter(entry__in=entries.filter(delisted_on__isnull=True)).values_list(
+        "entry_id", "full_name"
+    )
+    for entry_id, full_name in names.iterator(chunk_size=2000):
+        rows += [EntryKey(entry_id=entry_id, key=key) for key in listed_name_keys(full_name)]
+        if len(rows) >= 5000:
+            written += len(EntryKey.objects.bulk_create(rows, batch_size=5000))
+            rows = []
+    written += len(EntryKey.objects.bulk_create(rows, batch_size=5000))
+    return written
+
+
+def _entries_with_details(entry_ids: Iterable[int]) -> list[ListEntry]:
+    return list(
+        ListEntry.objects.filter(pk__in=list(entry_ids))
+        .select_related("watchlist")
+        .prefetch_related(
+            Prefetch("names", queryset=EntryName.objects.order_by("position", "id")),
+            "birth_dates",
+            "nationalities",
+        )
+    )
+
+
+def candidate_ids(keys: Iterable[str], *, among: Iterable[int] | None = None) -> set[int]:
+    """Entries in force on an active list that share a blocking key: one indexed read."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    rows = EntryKey.objects.filter(key__in=keys, entry__delisted_on__isnull=True, entry__watchlist__active=True)
+    if among is not None:
+        rows = rows.filter(entry_id__in=list(among))
+    return set(rows.values_list("entry_id", flat=True).distinct())
+
+
+def _birth_dates(entry: ListEntry) -> list[PartialDate | None]:
+    dates: list[PartialDate | None] = []
+    for birth in entry.birth_dates.all():
+        if birth.kind == EntryBirthDate.Kind.DATE and birth.date:
+            dates.append(PartialDate(birth.date.year, birth.date.month, birth.date.day))
+        elif birth.from_year:
+            to_year = birth.to_year or birth.from_year
+            if to_year - birth.from_year <= WIDEST_BIRTH_RANGE:
+                dates += [PartialDate(year) for year in range(birth.from_year, to_year + 1)]
+    return list(dict.fromkeys(dates)) or [None]
+
+
+def _nationality_pairs(listed: Sequence[str], applicant: Sequence[str]) -> list[tuple[str, str]]:
+    """Which nationality on each side to compare: a shared one if any, else every pair (few)."""
+    shared = [code for code in applicant if code in listed]
+    if shared:
+        return [(shared[0], shared[0])]
+    return [(a, b) for a in (listed or [""]) for b in (applicant or [""])]
+
+
+def reason_field(text: str) -> str:
+    if text.startswith("date of birth"):
+        return "birth_date"
+    if text.startswith("nationality"):
+        return "nationality"
+    return "name"
+
+
+def best_name_match(entry: ListEntry, applicant: Applicant) -> tuple[Match, str] | None:
+    """The best comparison of the applicant with any of the entry's names, dates and nationalities."""
+    listed_nationalities = [nationality.country for nationality in entry.nationalities.all() if nationality.country]
+    pairs = _nationality_pairs(listed_nationalities, list(applicant.nationalities))
+    queries = {
+        theirs: NameRecord(applicant.family, applicant.given, applicant.birth_date, theirs) for _listed, theirs in pairs
+    }
+    births = _birth_dates(entry)
+    best: tuple[Match, str] | None = None
+    for name in entry.names.all():
+        for family, given in listed_splits(name.full_name):
+            for listed_nationality, theirs in pairs:
+                for birth in births:
+                    match = score(NameRecord(family, given, birth, listed_nationality), queries[theirs])
+                    if best is None or match.score > best[0].score:
+                        best = (match, name.full_name)
+    return best
+
+
+def score_candidates(applicant: Applicant, entry_ids: Iterable[int]) -> tuple[list[Found], int]:
+    """Hits among these entries by name, and how many entries were scored."""
+    found = []
+    entries = _entries_with_details(entry_ids)
+    for entry in entries:
+        best = best_name_match(entry, applicant)
+        if best is None or not best[0].is_match:
+            continue
+        match, full_name = best
+        found.append(
+            Found(
+                entry=entry,
+                score=match.score,
+                matched_on="name",
+                matched_name=full_name,
+                reasons=[{"text": text, "field": reason_field(text)} for text in match.reasons],
+            )
+        )
+    return found, len(entries)
+
+
+def document_hits(applicant: Applicant, *, among: Iterable[int] | None = None) -> list[Found]:
+    """Entries listing one of the applicant's documents: the same number and issuing state (or none listed)."""
+    if not applicant.documents:
+        return []
+    by_number = defaultdict(set)
+    for _kind, state, number in applicant.documents:
+        by_number[number].add(state)
+    rows = EntryDocument.objects.filter(
+        number__in=list(by_number),
+        entry__delisted_on__isnull=True,
+        entry__watchlist__active=True,
+    ).select_related("entry__watchlist")
+    if among is not None:
+        rows = rows.filter(entry_id__in=list(among))
+    found: dict[int, Found] = {}
+    for document in rows:
+        states = by_number[document.number]
+        if document.issuing_country and document.issuing_country not in states:
+            continue
+        state = document.issuing_country or next(iter(states))
+        reasons = [{"text": f"document number the same, issued by {state}", "field": "document"}]
+        if document.status:
+            reasons.append({"text": f"the listed document is reported {document.status}", "field": "document"})
+        else:
+            reasons.append({"text": "the listed document is held by a listed person", "field": "document"})
+        found.setdefault(
+            document.entry_id,
+            Found(entry=document.entry, score=DOCUMENT_SCORE, matched_on="document", matched_name="", reasons=reasons),
+        )
+    return list(found.values())
+
+
+@dataclass
+class Screening:
+    found: list[Found]
+    candidates_scored: int
+
+
+def find(applicant: Applicant, *, among: Iterable[int] | None = None) -> Screening:
+    """Every entry (or those of `among`) the applicant may be, best first: by name and by document.
+
+    An entry found both ways is one hit: the document's, with the name's reasons added.
+    """
+    among = None if among is None else set(among)
+    by_name, scored = score_candidates(
+        applicant, candidate_ids(name_keys(applicant.family, applicant.given), among=among)
+    )
+    by_entry = {found.entry.pk: found for found in by_name}
+    for found in document_hits(applicant, among=among):
+        named = by_entry.get(found.entry.pk)
+        if named is not None:
+            found.matched_name = named.matched_name
+            found.reasons += named.reasons
+        by_entry[found.entry.pk] = found
+    return Screening(
+        found=sorted(by_entry.values(), key=lambda found: (-found.score, found.entry.pk)), candidates_scored=scored
+    )
