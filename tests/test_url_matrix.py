@@ -125,7 +125,7 @@ EXPECTED = [
     row("passports:loss_acknowledgement", "nyc_report", **NYC_ONLY),
     row("passports:loss_acknowledgement", "london_report", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                               "london_clerk": 200}),
-    row("visas:index", **SIGNED_IN_200),
+    row("visas:application_queue", **SIGNED_IN_200),
     row("residency:index", **SIGNED_IN_200),
     # Registering a passkey needs a fresh re-authentication, checked before the method.
     row("passkey_registration_begin", **PASSKEY_REGISTRATION),

@@ -1,0 +1,37 @@
+import pytest
+
+from consular.documents import signing
+from tests.identity.factories import actor_for
+from tests.visas.factories import exchange_rates, foreign_applicant
+
+
+@pytest.fixture
+def rates(db):
+    exchange_rates()
+
+
+@pytest.fixture
+def applicant(nyc, rates):
+    return foreign_applicant(nyc)
+
+
+@pytest.fixture
+def clerk(nyc_clerk):
+    return actor_for(nyc_clerk)
+
+
+@pytest.fixture
+def officer(nyc_officer):
+    return actor_for(nyc_officer)
+
+
+@pytest.fixture
+def hq_actor(hq_officer):
+    return actor_for(hq_officer)
+
+
+@pytest.fixture
+def seal_keys(settings, tmp_path) -> signing.Signer:
+    settings.SEAL_KEYS_DIR = tmp_path / "seal-keys"
+    signing.create_root()
+    return signing.issue_signer()
