@@ -48,7 +48,7 @@ from visas.models import (
     VisaCategory,
     VisaExemption,
 )
-from visas.referral import referral_reasons
+from visas.referral import referral_codes
 from visas.transitions import CASE_TYPE
 
 ISSUING_STATE = "JPN"
@@ -348,7 +348,7 @@ def refer_to_hq(application: VisaApplication, *, by: Actor, recommendation: str,
     if recommendation not in Instruction.values:
         raise ValidationError({"recommendation": _("Choose your recommendation.")})
     _holding_office_only(application, by)
-    reasons = referral_reasons(application)
+    reasons = referral_codes(application)
     update_if_current(application, expected_version, recommendation=recommendation, referral_reasons=reasons,
                       instruction="", instructed_by="")
     application.recommendation, application.referral_reasons, application.instruction = recommendation, reasons, ""

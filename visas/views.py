@@ -43,7 +43,7 @@ from visas.forms import (
     VerifyItemForm,
 )
 from visas.models import Status, Visa, VisaApplication
-from visas.referral import referral_reasons
+from visas.referral import describe, referral_reasons
 
 QUEUE_LISTING = Phrase(gettext_noop("visa queue"))
 PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png"})
@@ -379,7 +379,8 @@ def _detail_page(request, actor: Actor, application: VisaApplication, *, posted:
         "payment_form": payment_form,
         "hits": screening.hits(case),
         "blockers": screening.blockers(case),
-        "referral_reasons": referral_reasons(application) if case.status in CHECKS_OPEN else [],
+        "referral_reasons": referral_reasons(application) if case.status in CHECKS_OPEN
+        else describe(application.referral_reasons),
         "forms": forms,
         "blocked": blocked,
         "visa": visa,
