@@ -36,8 +36,8 @@ from consular.screening.records import Record, WatchlistFileError
 logger = logging.getLogger(__name__)
 
 Format = WatchlistImport.Format
-# The full UN list is about 3 MB; a national list of a million rows fits well within this.
-UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# The full UN list is about 3 MB; a national list of a hundred thousand people fits in this.
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 # Which formats fit which kind of list: documents are their own CSV; people come as the UN's XML or the national CSV.
 FORMATS_FOR_KIND = {
     Watchlist.Kind.SANCTIONS: (Format.UN_SC, Format.CSV_NATIONAL),
@@ -111,18 +111,30 @@ def queue_upload(
     if problem:
         raise ValidationError({"file": problem}, code="content")
     if file_format == Format.UN_SC and edition_date is not None:
-        raise ValidationError({"edition_date": _("The UN list gives its own edition date; leave this empty.")},
-                              code="edition_date")
+        raise ValidationError(
+            {"edition_date": _("The UN list gives its own edition date; leave this empty.")}, code="edition_date"
+        )
     extension = "xml" if file_format == Format.UN_SC else "csv"
     stored_as = protected_storage().save(f"screening/uploads/{uuid.uuid4().hex}.{extension}", ContentFile(content))
     job = ImportJob.objects.create(
-        watchlist=watchlist, format=file_format, file_name=file_name[:255], stored_as=stored_as,
-        source_sha256=hashlib.sha256(content).hexdigest(), size=len(content), edition_date=edition_date,
-        language=translation.get_language() or "en", requested_by=by.name, requested_by_user=by.user,
+        watchlist=watchlist,
+        format=file_format,
+        file_name=file_name[:255],
+        stored_as=stored_as,
+        source_sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        edition_date=edition_date,
+        language=translation.get_language() or "en",
+        requested_by=by.name,
+        requested_by_user=by.user,
         office_code=by.office.code,
     )
-    record(by=by, action=Action.CREATE, target=job,
-           changes={"format": [None, file_format], "source_sha256": [None, job.source_sha256]})
+    record(
+        by=by,
+        action=Action.CREATE,
+        target=job,
+        changes={"format": [None, file_format], "source_sha256": [None, job.source_sha256]},
+    )
     from consular.screening.tasks import run_import_job as task  # the task module imports this one
 
     transaction.on_commit(lambda pk=job.pk: task.delay(pk))
@@ -167,8 +179,11 @@ def run_import_job(job_id: int) -> ImportJob | None:
     job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
     job.made_import = report.run
     job.progress_done = job.progress_total
-    job.report = {**report.counts, "already_imported": report.already_imported,
-                  "unresolved_countries": report.unresolved_countries}
+    job.report = {
+        **report.counts,
+        "already_imported": report.already_imported,
+        "unresolved_countries": report.unresolved_countries,
+    }
     job.save(update_fields=["status", "finished_at", "made_import", "progress_done", "report"])
     cache.delete(_progress_key(job.pk))
     return job
@@ -198,7 +213,13 @@ def _import(job: ImportJob):
         cache.set(_progress_key(job.pk), (done, total), PROGRESS_SECONDS)
 
     return import_watchlist(
-        job.watchlist, edition.records, by=by, edition=edition.generated, source_sha256=job.source_sha256,
-        file_format=job.format, file_name=job.file_name, unresolved_countries=edition.unresolved_countries,
+        job.watchlist,
+        edition.records,
+        by=by,
+        edition=edition.generated,
+        source_sha256=job.source_sha256,
+        file_format=job.format,
+        file_name=job.file_name,
+        unresolved_countries=edition.unresolved_countries,
         progress=progress,
     )
