@@ -223,3 +223,24 @@ def test_a_job_delivered_twice_is_imported_once(signed_in, hq_officer, un_list, 
 
     assert uploads.run_import_job(job.pk) is None
     assert WatchlistImport.objects.count() == 1
+
+
+def test_import_watchlist_reports_its_progress_to_the_caller(excerpt_xml, un_list, hq_actor):
+    import hashlib
+
+    from consular.screening import un_sc
+    from consular.screening.actions import import_watchlist
+
+    edition = un_sc.read(excerpt_xml)
+    calls = []
+    import_watchlist(
+        un_list,
+        edition.records,
+        by=hq_actor,
+        edition=edition.generated,
+        source_sha256=hashlib.sha256(excerpt_xml).hexdigest(),
+        file_format="un-sc",
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    total = len(edition.records)
+    assert calls[0] == (0, total) and calls[-1] == (total, total)
