@@ -55,6 +55,7 @@ urlpatterns = [
     path("screening/", include("consular.screening.hit_urls")),
     path("passports/", include("passports.urls")),
     path("visas/", include("visas.urls")),
+    path("screening/", include("consular.screening.urls")),
     path("residency/", include("residency.urls")),
     # Our rules on four of django-otp-webauthn's endpoints (consular/accounts/passkeys.py: re-authentication,
     # audit, bounded JSON bodies); they shadow the library's routes of the same path, which its scripts reverse.

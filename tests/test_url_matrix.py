@@ -16,6 +16,7 @@ from consular.documents import signing
 from consular.identity.models import DuplicateReview
 from consular.offices.models import Role
 from consular.offices.scoping import Actor
+from consular.screening.models import ImportJob, ListEntry, Watchlist, WatchlistImport
 from consular.workflow.actions import open_case
 from consular.workflow.models import Case
 from passports.models import LossReport, Passport, PassportApplication, ProductionBatch, Status
@@ -56,6 +57,7 @@ NYC_MANAGERS = dict(anonymous=S, password_only=V, nyc_clerk=403, nyc_supervisor=
                     hq_officer=403, hq_admin=200, auditor=403, osaka_api=S)
 HQ_PRODUCTION = dict(anonymous=S, password_only=V, nyc_clerk=404, nyc_supervisor=404, london_clerk=404,
                      hq_officer=200, hq_admin=403, auditor=200, osaka_api=S)
+HQ_READERS = {**HQ_PRODUCTION, "hq_admin": 200}
 API_NYC_ONLY = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervisor=200, london_clerk=404,
                     hq_officer=200, hq_admin=200, auditor=200, osaka_api=404)
 
@@ -212,6 +214,15 @@ EXPECTED = [
     row("passports_api:application_verification", "nyc_passport_photo",
         **{**API_READ, **{m: 405 for m in CAST[2:]}}),
     row("passports_api:invalidated", **API_READ),
+    # HQ's watchlists: other offices do not see them (404); at HQ everyone and the auditors read, HQ officers manage.
+    row("screening:watchlist_list", **HQ_READERS),
+    row("screening:watchlist_detail", "un_list", **HQ_READERS),
+    row("screening:watchlist_activation", "un_list", **{**HQ_READERS, **{m: 405 for m in ("hq_officer", "hq_admin",
+                                                                                         "auditor")}}),
+    row("screening:entry_detail", "un_entry", **HQ_READERS),
+    row("screening:import_list", "un_list", **HQ_READERS),
+    row("screening:upload", "un_list", **{**HQ_READERS, "hq_admin": 403, "auditor": 403}),
+    row("screening:job_detail", "import_job", **HQ_READERS),
     row("api_not_found", **{member: 404 for member in CAST}),
 ]
 
@@ -296,7 +307,16 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client, setti
     }
     batch = ProductionBatch.unscoped.create(reference="B-2026-000001", created_by="hq_officer", size=0)
     nyc_hit = screening_hit(nyc_case)
+    un_list = Watchlist.objects.get(code="un-sc")
+    run = WatchlistImport.objects.create(watchlist=un_list, format="un-sc", source_sha256="0" * 64,
+                                         edition=timezone.now(), imported_by="hq_officer", office_code="HQ")
+    un_entry = ListEntry.objects.create(watchlist=un_list, source_key="1", kind="individual", updated_at=run.edition)
+    import_job = ImportJob.objects.create(watchlist=un_list, format="un-sc", stored_as="none.xml",
+                                          source_sha256="0" * 64, requested_by="hq_officer", office_code="HQ")
     return {
+        "un_list": {"code": un_list.code},
+        "un_entry": {"code": un_list.code, "pk": un_entry.pk},
+        "import_job": {"pk": import_job.pk},
         "nyc_hit": {"pk": nyc_hit.pk},
         "nyc_handed_over": {"reference": handed_over.case.reference},
         "nyc_report": {"report": reports["NYC"].pk},

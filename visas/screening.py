@@ -7,12 +7,12 @@ the applicant, the case moves from "being screened" to "under review" (`on_scree
 
 from __future__ import annotations
 
-from consular.screening.screening_actions import close_subject, register_subject
-from consular.screening.signals import subject_screened
 from django.dispatch import receiver
 
 from consular.offices.scoping import Actor
 from consular.screening import screening_actions as queries
+from consular.screening.screening_actions import close_subject, register_subject
+from consular.screening.signals import subject_screened
 from consular.workflow.models import Case
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +37,10 @@ for _key, _label in (("added", gettext_lazy("entries added")), ("changed", gette
 
 ENTRY_FIELDS = ("kind", "reference", "primary_name", "name_parts", "native_name", "reason", "list_type", "listed_on")
 CHILD_ROWS = (EntryName, EntryBirthDate, EntryPlace, EntryNationality, EntryDocument)
+# How often an import tells its caller how far it is (an upload's job page shows it).
+PROGRESS_EVERY = 500
+
+Progress = Callable[[int, int], None]  # (entries compared so far, entries in the file)
 
 
 @dataclass
@@ -78,11 +82,15 @@ def import_watchlist(
     file_format: str,
     file_name: str = "",
     unresolved_countries: set[str] | frozenset[str] = frozenset(),
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Bring `watchlist` to the edition `records` are: new entries added, changed ones versioned, missing ones delisted.
 
     An entry is compared with its stored version by fingerprint alone, so an unchanged entry
     costs no query and no write. Re-importing a file already imported writes nothing.
+    `progress`, when given, is called with (compared, total) as the file's entries are compared
+    and once more when everything is written; it runs inside this transaction, so it must not
+    write to the database (an upload keeps its live progress in the cache).
     """
     _ensure_hq(by)
     watchlist = Watchlist.objects.select_for_update().get(pk=watchlist.pk)  # one import of a list at a time
@@ -131,7 +139,10 @@ def import_watchlist(
     updated_entries: list[ListEntry] = []  # changed or listed again
     rewritten_entries: list[ListEntry] = []  # whose names, dates, documents … changed
     versions: list[EntryVersion] = []
-    for key, found in by_key.items():
+    total = len(by_key)
+    for compared, (key, found) in enumerate(by_key.items()):
+        if progress is not None and compared % PROGRESS_EVERY == 0:
+            progress(compared, total)
         fingerprint = found.fingerprint()
         if key not in stored:
             new_entries.append(ListEntry(watchlist=watchlist, source_key=key, version=1, fingerprint=fingerprint,
@@ -203,7 +214,29 @@ def import_watchlist(
     record(by=by, action=Action.CREATE, target=run,
            changes={**{name: [None, value] for name, value in report.counts.items()},
                     "unresolved_countries": [None, "; ".join(report.unresolved_countries)]})
+    if progress is not None:
+        progress(total, total)
     return report
+
+
+class WatchlistStateChanged(ValidationError):
+    """Someone else switched the list on or off since the page was read: nothing is written."""
+
+
+@transaction.atomic
+def set_watchlist_active(watchlist: Watchlist, *, active: bool, by: Actor) -> Watchlist:
+    """Switch screening against `watchlist` on or off; refused if it is already so (another officer was first)."""
+    _ensure_hq(by)
+    # A conditional UPDATE: of two officers who both saw the list on, only the first switches it off.
+    if not Watchlist.objects.filter(pk=watchlist.pk, active=not active).update(active=active):
+        raise WatchlistStateChanged(
+            _("This list was already switched on by someone else.") if active
+            else _("This list was already switched off by someone else."),
+            code="stale",
+        )
+    watchlist.active = active
+    record(by=by, action=Action.UPDATE, target=watchlist, changes={"active": [not active, active]})
+    return watchlist
 
 
 def _entry_values(found: Record) -> dict:

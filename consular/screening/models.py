@@ -447,3 +447,57 @@ class ScreeningHit(models.Model):
     @property
     def needs_second_person(self) -> bool:
         return self.entry.watchlist.kind == Watchlist.Kind.SANCTIONS
+class ImportJob(models.Model):
+    """A file HQ uploaded to import: kept in protected storage, imported by a Celery task, its progress and outcome.
+
+    The job's row changes only outside the import's transaction (queued → running → done or failed);
+    the live count while the import runs is in the cache (`consular.screening.uploads`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    watchlist = models.ForeignKey(Watchlist, on_delete=models.PROTECT, related_name="jobs",
+                                  verbose_name=_("watchlist"))
+    format = models.CharField(_("format"), max_length=16, choices=WatchlistImport.Format.choices)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    # Under PROTECTED_MEDIA_ROOT with a name of our own (never the sender's); no URL serves it.
+    stored_as = models.CharField(_("stored as"), max_length=255)
+    source_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    edition_date = models.DateField(_("edition date"), null=True, blank=True,
+                                    help_text=_("CSV only: the list's date; without it, the moment of import."))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("entries compared"), default=0)
+    progress_total = models.PositiveIntegerField(_("entries in the file"), default=0)
+    # The import's counts (added, changed, delisted, relisted, unchanged), already_imported, unresolved_countries.
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    made_import = models.ForeignKey(WatchlistImport, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="jobs", verbose_name=_("import"))
+    # The uploader's language: the task writes the error message in it.
+    language = models.CharField(_("language"), max_length=8, default="en")
+    # The name is copied, like WatchlistImport.imported_by; the user is who the task imports as.
+    requested_by = models.CharField(_("uploaded by"), max_length=200)
+    requested_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                          blank=True, related_name="+", verbose_name=_("uploaded by"))
+    office_code = models.CharField(_("office"), max_length=8, blank=True)
+    requested_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["watchlist", "-requested_at"], name="screening_job_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.watchlist.code} job {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

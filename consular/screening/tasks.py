@@ -1,6 +1,9 @@
-from celery import shared_task
+"""Screening's background work: each task takes an id and calls one function."""
 
-from consular.screening import screening_actions
+from celery import shared_task
+from django_scopes import scopes_disabled
+
+from consular.screening import screening_actions, uploads
 
 
 @shared_task
@@ -14,3 +17,12 @@ def screen_subject(subject_id: int) -> int:
 def rescreen_after_import(import_id: int) -> int:
     """Re-screen the open applicants an import can affect against the entries it changed; idempotent."""
     return screening_actions.rescreen_after_import(import_id).subjects
+
+
+@shared_task
+def run_import_job(job_id: int) -> str:
+    """Import an uploaded watchlist file; a second delivery of the same job does nothing."""
+    # Watchlists are HQ's reference data for every office: no one office's scope applies.
+    with scopes_disabled():
+        job = uploads.run_import_job(job_id)
+    return job.status if job is not None else "taken"

@@ -8,10 +8,10 @@ from consular.documents import mrz
 from consular.identity.models import Person
 from consular.offices.scoping import Actor
 from consular.payments.models import ExchangeRate
-from visas import actions
-from visas.models import VisaApplication, VisaCategory
 from tests.identity.factories import PersonFactory
 from tests.passports.factories import passport_photo
+from visas import actions
+from visas.models import VisaApplication, VisaCategory
 
 
 def exchange_rates() -> None:
@@ -44,7 +44,8 @@ def intake(person: Person, *, category: str = "tourism", **overrides) -> actions
     base = actions.Intake(
         category=VisaCategory.objects.get(code=category), entries="single", purpose="Sightseeing in Kyoto",
         arrival_on=date.today() + timedelta(days=30), stay_days=14, passport_mrz=passport_mrz(person),
-        passport_issued_on=date(2020, 1, 10), host_name="", itinerary="Tokyo 5 nights, Kyoto 9 nights", photo=passport_photo(),
+        passport_issued_on=date(2020, 1, 10), host_name="", itinerary="Tokyo 5 nights, Kyoto 9 nights",
+        photo=passport_photo(),
     )
     return replace(base, **overrides)
 

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from consular.identity.models import IdentityDocument
 from consular.screening.models import ScreeningSubject
 from consular.workflow.models import Case
+from tests.visas.factories import foreign_applicant, intake, passport_mrz, submit
 from visas import actions
 from visas.models import Fee, VisaApplication
-from tests.visas.factories import foreign_applicant, intake, passport_mrz, submit
 
 
 def test_an_application_is_priced_opened_and_screened(clerk, applicant, django_capture_on_commit_callbacks):

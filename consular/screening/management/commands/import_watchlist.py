@@ -1,5 +1,5 @@
 import hashlib
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -8,10 +8,10 @@ from django.utils import translation
 
 from consular.offices.models import Office
 from consular.offices.scoping import Actor
-from consular.screening import national, un_sc
 from consular.screening.actions import import_watchlist
 from consular.screening.models import Watchlist
 from consular.screening.records import WatchlistFileError
+from consular.screening.uploads import read_edition
 
 DEFAULT_WATCHLIST = {"un-sc": "un-sc", "csv-national": "national", "csv-documents": "lost-documents"}
 
@@ -44,18 +44,11 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}.") from error
         try:
-            if file_format == "un-sc":
-                read = un_sc.read(content)
-                records, unresolved, edition_at = read.records, read.unresolved_countries, read.generated
-            else:
-                reader = national.read_national if file_format == "csv-national" else national.read_documents
-                records, unresolved = reader(content)
-                # Without --edition, now: a corrected file the same day is a newer edition.
-                edition_at = datetime.combine(edition, time(), tzinfo=UTC) if edition else datetime.now(UTC)
+            read = read_edition(content, file_format, edition)  # a CSV without --edition: now
             report = import_watchlist(
-                found, records, by=Actor.system(hq), edition=edition_at,
+                found, read.records, by=Actor.system(hq), edition=read.generated,
                 source_sha256=hashlib.sha256(content).hexdigest(), file_format=file_format, file_name=file.name,
-                unresolved_countries=unresolved,
+                unresolved_countries=read.unresolved_countries,
             )
         except WatchlistFileError as error:
             raise CommandError(f"{file}: {error}") from error
