@@ -24,6 +24,7 @@ from tests.factories import HolidayFactory
 from tests.identity.factories import IdentityDocumentFactory, PersonFactory, actor_for
 from tests.passports.factories import complete_checklist, fee_schedule, submit
 from tests.screening.screening_fixtures import screening_hit
+from tests.visas.factories import foreign_applicant, issued_visa
 
 # Cast members, in this order, for every row.
 CAST = ["anonymous", "password_only", "nyc_clerk", "nyc_supervisor", "london_clerk", "hq_officer", "hq_admin",
@@ -58,6 +59,7 @@ NYC_MANAGERS = dict(anonymous=S, password_only=V, nyc_clerk=403, nyc_supervisor=
 HQ_PRODUCTION = dict(anonymous=S, password_only=V, nyc_clerk=404, nyc_supervisor=404, london_clerk=404,
                      hq_officer=200, hq_admin=403, auditor=200, osaka_api=S)
 HQ_READERS = {**HQ_PRODUCTION, "hq_admin": 200}
+LONDON_ONLY = {**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404, "london_clerk": 200}
 API_NYC_ONLY = dict(anonymous=401, password_only=401, nyc_clerk=200, nyc_supervisor=200, london_clerk=404,
                     hq_officer=200, hq_admin=200, auditor=200, osaka_api=404)
 
@@ -128,6 +130,21 @@ EXPECTED = [
     row("passports:loss_acknowledgement", "london_report", **{**NYC_ONLY, "nyc_clerk": 404, "nyc_supervisor": 404,
                                                               "london_clerk": 200}),
     row("visas:application_queue", **SIGNED_IN_200),
+    row("visas:application_create", **{**SIGNED_IN_200, "auditor": 403}),
+    row("visas:application_detail", "nyc_evisa", **NYC_ONLY),
+    row("visas:application_detail", "london_visa", **LONDON_ONLY),
+    row("visas:application_photo", "nyc_evisa", **NYC_ONLY),
+    row("visas:application_photo", "london_visa", **LONDON_ONLY),
+    # Papers: read like the application; a paper the application does not have is a 404.
+    row("visas:grant_notice", "nyc_evisa", **NYC_ONLY),
+    row("visas:grant_notice", "london_visa", **LONDON_ONLY),
+    row("visas:grant_notice", "nyc_sticker", **{**NYC_ONLY, **{m: 404 for m in CAST[2:8]}}),
+    row("visas:sticker", "nyc_sticker", **NYC_ONLY),
+    row("visas:sticker", "nyc_evisa", **{**NYC_ONLY, **{m: 404 for m in CAST[2:8]}}),
+    row("visas:receipt", "nyc_evisa", **NYC_ONLY),
+    row("visas:receipt", "london_visa", **LONDON_ONLY),
+    row("visas:refusal_letter", "nyc_refused", **NYC_ONLY),
+    row("visas:refusal_letter", "nyc_evisa", **{**NYC_ONLY, **{m: 404 for m in CAST[2:8]}}),
     row("residency:index", **SIGNED_IN_200),
     # Registering a passkey needs a fresh re-authentication, checked before the method.
     row("passkey_registration_begin", **PASSKEY_REGISTRATION),
@@ -307,6 +324,10 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client, setti
     }
     batch = ProductionBatch.unscoped.create(reference="B-2026-000001", created_by="hq_officer", size=0)
     nyc_hit = screening_hit(nyc_case)
+    nyc_evisa = issued_visa(actor_for(nyc_clerk), foreign_applicant(nyc), form="evisa")
+    nyc_sticker = issued_visa(actor_for(nyc_clerk), foreign_applicant(nyc, family_name="CHEN"), form="sticker")
+    london_visa = issued_visa(actor_for(london_clerk), foreign_applicant(london), form="evisa")
+    nyc_refused = issued_visa(actor_for(nyc_clerk), foreign_applicant(nyc, family_name="ZHAO"), form=None)
     un_list = Watchlist.objects.get(code="un-sc")
     run = WatchlistImport.objects.create(watchlist=un_list, format="un-sc", source_sha256="0" * 64,
                                          edition=timezone.now(), imported_by="hq_officer", office_code="HQ")
@@ -318,6 +339,10 @@ def objects(nyc, london, osaka, hq, nyc_clerk, london_clerk, osaka_client, setti
         "un_entry": {"code": un_list.code, "pk": un_entry.pk},
         "import_job": {"pk": import_job.pk},
         "nyc_hit": {"pk": nyc_hit.pk},
+        "nyc_evisa": {"reference": nyc_evisa.case.reference},
+        "nyc_sticker": {"reference": nyc_sticker.case.reference},
+        "london_visa": {"reference": london_visa.case.reference},
+        "nyc_refused": {"reference": nyc_refused.case.reference},
         "nyc_handed_over": {"reference": handed_over.case.reference},
         "nyc_report": {"report": reports["NYC"].pk},
         "london_report": {"report": reports["LON"].pk},

@@ -66,3 +66,24 @@ def ready_for_decision(application: VisaApplication, by: Actor) -> VisaApplicati
     application.refresh_from_db()
     application.case.refresh_from_db()
     return application
+
+
+def issued_visa(by: Actor, person: Person, *, form: str | None) -> VisaApplication:
+    """An application taken in, checked and paid, then issued as `form` (or refused, when None).
+
+    The decision is written straight to the case (no screening run, no officer): for page tests that need a
+    visa of each kind, not for the rules, which tests/visas/test_decision.py goes through.
+    """
+    from consular.workflow.models import Case
+    from visas.models import Status
+
+    application = ready_for_decision(submit(by, person, passport_mrz=passport_mrz(
+        person, number=f"E{person.pk:08d}")), by)
+    if form is None:
+        Case.unscoped.filter(pk=application.case_id).update(status=Status.REFUSED,
+                                                            closed_at=application.case.updated_at)
+        return application
+    Case.unscoped.filter(pk=application.case_id).update(status=Status.APPROVED)
+    application.case.refresh_from_db()
+    actions.issue_visa(application, by=by, form=form, expected_version=application.case.version)
+    return application
