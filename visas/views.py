@@ -365,7 +365,7 @@ def _detail_page(request, actor: Actor, application: VisaApplication, *, posted:
     visa = getattr(application, "visa", None)
     if here and case.status == Status.ISSUED and actor.role in (Role.OFFICER, Role.SUPERVISOR, Role.HQ_OFFICER):
         forms["end"] = _form(posted, "end", EndVisaForm, case.version)
-    blocked = {name: allowed[name].reason for name in ("approve", "refer", "refuse", "issue")
+    blocked = {name: allowed[name].refused_because for name in ("approve", "refer", "refuse", "issue")
                if name in allowed and not allowed[name].allowed}
     context = {
         "application": application,
