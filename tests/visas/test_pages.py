@@ -138,8 +138,8 @@ def test_refer_instruct_and_approve_through_the_pages(english, nyc_officer, hq_o
     assert response.status_code == 302
     response = officer.post(detail(application), {"form": "approve", "approve-version": _case(application).version})
     assert response.status_code == 302 and _case(application).status == "approved"
-    response = english(nyc_clerk).post(detail(application), {"form": "issue", "issue-version": _case(application).version,
-                                                             "issue-form": "evisa"})
+    response = english(nyc_clerk).post(detail(application), {
+        "form": "issue", "issue-version": _case(application).version, "issue-form": "evisa"})
     assert response.status_code == 302
     visa = Visa.unscoped.get()
     notice = english(nyc_clerk).get(f"/visas/{application.case.reference}/grant-notice/?lang=ja")
