@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz, process, utils
 
-from consular.identity.names import NameRecord, PartialDate, blocking_keys, score, split_listed_name
+from consular.identity.names import NameRecord, PartialDate, blocking_keys, normalise, score, split_listed_name
 from consular.screening import un_sc
 from consular.screening.records import BirthDate, Record
 
@@ -42,7 +42,7 @@ RANGE_YEARS = 6  # a BETWEEN date wider than this is treated as unknown for ours
 
 @dataclass(frozen=True)
 class Individual:
-    key: str
+    key: str  # the normalised primary name: one person (see individuals())
     name: str  # primary name as published
     birth_dates: tuple[PartialDate, ...]
     nationalities: tuple[str, ...]
@@ -85,7 +85,9 @@ def individuals(record_list: list[Record]) -> list[Individual]:
         )
         dates = tuple(date for found in record.birth_dates for date in _partial_dates(found))
         nationalities = tuple(dict.fromkeys(n.country for n in record.nationalities if n.country))
-        people.append(Individual(record.source_key, record.primary_name, dates, nationalities, aliases))
+        # Keyed by the primary name: the 2018 edition lists two people twice (HASSAN DAHIR AWEYS,
+        # HASSAN ABDULLAH HERSI AL-TURKI), and finding the other entry of the same person is no false match.
+        people.append(Individual(normalise(record.primary_name), record.primary_name, dates, nationalities, aliases))
     return people
 
 

@@ -647,6 +647,9 @@ def compare_nationalities(a: str, b: str) -> tuple[str, str]:
 WITHOUT_VOWELS = str.maketrans("", "", "AEIOUY")
 
 
+ABDAL_WEIGHT = 2  # what the shared ABDAL- of two compound names counts for, in letters
+
+
 def _consonants(key: str) -> str:
     return key[:1] + key[1:].translate(WITHOUT_VOWELS)
 
@@ -655,12 +658,20 @@ def _graded(a: str, b: str) -> tuple[float, str]:
     """Similarity of two folded keys: typing errors count once each (OSA distance)."""
     distance = OSA.distance(a, b)
     similarity = 1 - distance / max(len(a), len(b), 1)
+    if a.startswith("ABDAL") and b.startswith("ABDAL") and min(len(a), len(b)) > len("ABDAL"):
+        # Thousands share "servant of": the name is what follows, so its letters count for more.
+        similarity = 1 - distance / (max(len(a), len(b)) - len("ABDAL") + ABDAL_WEIGHT)
     if _consonants(a) == _consonants(b) and similarity >= VOWELS_ONLY_FLOOR:
         return max(similarity, VOWELS_ONLY), "differs only in vowels"
     return similarity, f"{distance} letter{'s' if distance > 1 else ''} differ{'' if distance > 1 else 's'}"
 
 
-def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, str]:
+@lru_cache(maxsize=16)
+def _common_folded(reading: Reading) -> frozenset[str]:
+    return frozenset(name_keys(word, reading).full for word in COMMON_WORDS)
+
+
+def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading, first_kept: bool = False) -> tuple[float, str]:
     rules = sorted(a.rules ^ b.rules)
     after = f" allowing for {reading.name}: {'; '.join(rules)}" if rules else ""
     for x, y in ((a.full, b.full), (a.core, b.core), (a.full, b.core), (a.core, b.full)):
@@ -671,7 +682,13 @@ def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, 
     similarity, how = max(_graded(x, y) for x in (a.full, a.core) for y in (b.full, b.core) if x and y)
     best = (similarity, f"{'close' if similarity >= CLOSE else 'different'} ({how}, {similarity:.0%}){after}")
     shorter, longer = sorted((a.words, b.words), key=len)
-    if shorter and len(shorter) < len(longer):
+    # A name left out: not when all that is left is a word too common to tell anyone apart
+    # (ABDUL of ABDUL QADEER BASIR ABDUL), and in given names not the first one (people drop
+    # middle names, not their own: HASSAN is not BARZAN IBRAHIM HASSAN).
+    left_out = shorter and len(shorter) < len(longer) and not set(shorter) <= _common_folded(reading)
+    if left_out and first_kept and _graded(shorter[0], longer[0])[0] < WORD_MATCH:
+        left_out = False
+    if left_out:
         part = sum(max(_graded(word, other)[0] for other in longer) for word in shorter) / len(shorter)
         if part * PART_OF_NAME > best[0]:
             best = (part * PART_OF_NAME, "one is part of the other (a name left out)")
@@ -681,9 +698,16 @@ def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, 
 # A search grades up to 200 candidates against one query, and namesakes repeat each name part.
 @lru_cache(maxsize=65536)
 def compare_names(
-    a: str, b: str, readings: tuple[Reading, ...] = READINGS, tables: tuple[NameTable, ...] = GIVEN_NAME_TABLES
+    a: str,
+    b: str,
+    readings: tuple[Reading, ...] = READINGS,
+    tables: tuple[NameTable, ...] = GIVEN_NAME_TABLES,
+    first_kept: bool = False,
 ) -> tuple[float, str]:
-    """Similarity 0 to 1 of two name parts and why, trying the simplest explanation first."""
+    """Similarity 0 to 1 of two name parts and why, trying the simplest explanation first.
+
+    `first_kept`: the parts are given names, of which one left out is never the first.
+    """
     shown = f"{a.strip()} ~ {b.strip()}"
     if a.strip().upper() == b.strip().upper():
         return 1.0, f"{a.strip()}: identical"
@@ -701,7 +725,10 @@ def compare_names(
     na, tabled = _rewritten(a, b, tables)
     if tabled and "".join(name_words(na)) == "".join(name_words(b)):
         return 1.0, f"{shown}: equal: {'; '.join(tabled)}"
-    best = max((_compare_folded(name_keys(na, r), name_keys(b, r), r) for r in readings), key=lambda found: found[0])
+    best = max(
+        (_compare_folded(name_keys(na, r), name_keys(b, r), r, first_kept) for r in readings),
+        key=lambda found: found[0],
+    )
     return best[0], f"{shown}: {best[1]}" + (f" after {'; '.join(tabled)}" if tabled else "")
 
 
@@ -737,6 +764,13 @@ COMMON_WORDS = frozenset(
 )
 
 
+# Titles and honorifics that aliases add or drop (HAJI ABDUL SATAR, SHEIKH HASSAN DAHIR AWEYS).
+TITLES = frozenset({
+    "HAJI", "HAJJI", "ALHAJI", "MULLAH", "MULLA", "MAULAVI", "MAULAWI", "MAWLAWI", "MAWLAVI", "MAULANA", "SHEIKH",
+    "SHAYKH", "SHAIKH", "SHEIKHA", "QARI", "HAFIZ", "AKHUND", "SAYED", "SAYYID", "SYED", "DR", "ENG", "IMAM", "MUFTI",
+})  # fmt: skip
+
+
 def _word_similarity(a: str, b: str, readings: tuple[Reading, ...], tables: tuple[NameTable, ...]) -> float:
     return compare_names(a, b, readings, tables)[0]
 
@@ -745,11 +779,13 @@ def _compare_words(
     a: NameRecord, b: NameRecord, readings: tuple[Reading, ...], tables: tuple[NameTable, ...]
 ) -> tuple[float, list[str]] | None:
     """Every word of the shorter whole name found in the longer one: similarity and why, else None."""
-    words_a = [w for w in name_words(f"{a.given} {a.family}") if w not in PARTICLES]
-    words_b = [w for w in name_words(f"{b.given} {b.family}") if w not in PARTICLES]
+    words_a = [w for w in name_words(f"{a.given} {a.family}") if w not in PARTICLES and w not in TITLES]
+    words_b = [w for w in name_words(f"{b.given} {b.family}") if w not in PARTICLES and w not in TITLES]
     shorter, longer = sorted((words_a, words_b), key=len)
     if len(shorter) < 2:
         return None
+    if len(shorter) < len(longer) and _word_similarity(shorter[0], longer[0], readings, tables) < WORD_MATCH:
+        return None  # middle names are dropped, the first name is kept: HASSAN AL-TIKRITI is not BARZAN … HASSAN
     pairs = sorted(
         ((_word_similarity(x, y, readings, tables), i, j) for i, x in enumerate(shorter) for j, y in enumerate(longer)),
         reverse=True,
@@ -780,8 +816,13 @@ def _name_similarity(
     if not (a.given.strip() and b.given.strip()):
         best = (family * MISSING_PART, [f"family name {family_why}", "given name missing on one record"], True)
     else:
-        given, given_why = compare_names(a.given, b.given, readings, tables)
+        given, given_why = compare_names(a.given, b.given, readings, tables, True)
         straight = (family + given) / 2
+        first_given_close = True
+        given_a, given_b = name_words(a.given), name_words(b.given)
+        if given < 1 and len(given_a) >= 2 and len(given_b) >= 2:
+            # OMAR SABAWI IBRAHIM is not AYMAN SABAWI IBRAHIM: brothers share every name but their own.
+            first_given_close = compare_names(given_a[0], given_b[0], readings, tables)[0] >= CLOSE
         across_1, why_1 = compare_names(a.family, b.given, readings, tables)
         across_2, why_2 = compare_names(a.given, b.family, readings, tables)
         swapped = (across_1 + across_2) / 2 * SWAPPED_ORDER
@@ -796,7 +837,8 @@ def _name_similarity(
                 min(across_1, across_2) >= CLOSE,
             )
         else:
-            best = (straight, [f"family name {family_why}", f"given name {given_why}"], min(family, given) >= CLOSE)
+            parts_close = min(family, given) >= CLOSE and first_given_close
+            best = (straight, [f"family name {family_why}", f"given name {given_why}"], parts_close)
     if words and words[0] > best[0]:
         return words[0], words[1], True
     return best
@@ -851,4 +893,7 @@ def split_listed_name(full_name: str) -> tuple[str, str]:
     words = normalise(full_name).split()
     if len(words) < 2:
         return (words[0] if words else ""), ""
-    return words[-1], " ".join(words[:-1])
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in PARTICLES:  # AL-TIKRITI, DE LA CRUZ, BIN LADEN: one family name
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
