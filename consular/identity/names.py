@@ -252,9 +252,20 @@ def arabic_compounds(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Rule: a title is not a name. Aliases add and drop them (DR IBRAHIM AWWAD = IBRAHIM AWWAD,
+# SHEIKH HASSAN = HASSAN); only words that are never given names are dropped (not HAFIZ, SAYED).
+HONORIFICS = frozenset({
+    "DR", "DOCTOR", "HAJI", "HAJJI", "ALHAJI", "ALHAJ", "MULLAH", "MULLA", "MAULAVI", "MAULAWI", "MAWLAWI", "MAWLAVI",
+    "MAULANA", "SHEIKH", "SHAYKH", "SHAIKH", "MUFTI", "ENG", "ENGINEER",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=32768)
 def name_words(name: str) -> tuple[str, ...]:
-    """A name's words in passport letters, Arabic compounds joined."""
-    return arabic_compounds(tuple(normalise(name).split()))
+    """A name's words in passport letters, titles left out, Arabic compounds joined."""
+    words = normalise(name).split()
+    named = [word for word in words if word not in HONORIFICS]
+    return arabic_compounds(tuple(named or words))
 
 
 # ---------------------------------------------------------------------------------------
@@ -581,7 +592,7 @@ MATCH_THRESHOLD = 85.0  # same name with nothing else known (85) still matches; 
 PART_OF_NAME = 0.9
 SWAPPED_ORDER = 0.95
 VOWELS_ONLY = 0.92
-VOWELS_ONLY_FLOOR = 0.75  # ... and only when the spellings are otherwise close
+VOWELS_ONLY_FLOOR = 0.7  # ... and only when the spellings are otherwise close
 MISSING_PART = 0.9  # a record with no given name (single-name entries)
 CLOSE = 0.75  # below this a clerk reads "different", not "close"
 
@@ -771,6 +782,11 @@ TITLES = frozenset({
 })  # fmt: skip
 
 
+def _word_count(words: list[str]) -> int:
+    """Words, an ABD AL- compound counting two (ABDUL HABIB is two names written as one)."""
+    return sum(2 if word.startswith("ABDAL") and len(word) > len("ABDAL") else 1 for word in words)
+
+
 def _word_similarity(a: str, b: str, readings: tuple[Reading, ...], tables: tuple[NameTable, ...]) -> float:
     return compare_names(a, b, readings, tables)[0]
 
@@ -781,8 +797,8 @@ def _compare_words(
     """Every word of the shorter whole name found in the longer one: similarity and why, else None."""
     words_a = [w for w in name_words(f"{a.given} {a.family}") if w not in PARTICLES and w not in TITLES]
     words_b = [w for w in name_words(f"{b.given} {b.family}") if w not in PARTICLES and w not in TITLES]
-    shorter, longer = sorted((words_a, words_b), key=len)
-    if len(shorter) < 2:
+    shorter, longer = sorted((words_a, words_b), key=_word_count)
+    if _word_count(shorter) < 2 or len(shorter) > len(longer):
         return None
     if len(shorter) < len(longer) and _word_similarity(shorter[0], longer[0], readings, tables) < WORD_MATCH:
         return None  # middle names are dropped, the first name is kept: HASSAN AL-TIKRITI is not BARZAN … HASSAN
@@ -802,7 +818,7 @@ def _compare_words(
     if len(shorter) == len(longer):
         return mean * ALL_WORDS_REORDERED, ["every word of the name found, in another order or split"]
     distinct = [word for word in shorter if word not in COMMON_WORDS]
-    factor = WORDS_LEFT_OUT if len(distinct) >= 2 else FEW_DISTINCT_WORDS
+    factor = WORDS_LEFT_OUT if _word_count(distinct) >= 2 or len(shorter) >= 3 else FEW_DISTINCT_WORDS
     left_out = len(longer) - len(shorter)
     return mean * factor, [f"every word of the shorter name found in the longer ({left_out} left out)"]
 
