@@ -148,6 +148,9 @@ TRANSLITERATION = Reading(
     "transliteration variants",
     _rules(
         ("-IY, -IJ, -II or -YI ending = -I (Cyrillic -ий)", r"(?:I[YJI]|Y[IY])$", "I"),
+        ("-Y ending after a consonant = -I (Cyrillic -ий, -ый: YURY, ZAVADSKY)", r"(?<=[^AEIOUY])Y$", "I"),
+        ("-OFF, -EFF = -OV, -EV (French and older English: SMIRNOFF)", r"(?<=[OE])F+$", "V"),
+        ("SHCH, SCHTSCH, CHTCH or SHTCH = SHCH (Cyrillic Щ: ICAO, German, French)", r"SCHTSCH|CHTCH|SHTCH", "SHCH"),
         ("Y after a vowel = I (-AY/-AI, -EY/-EI)", r"(?<=[AEOU])Y(?![AEIOU])", "I"),
         ("ZH, DZH or DJ = J (Cyrillic Ж, Arabic ج)", r"D?ZH|DJ", "J"),
         ("KH = H (Cyrillic Х, Arabic خ)", r"KH", "H"),
@@ -189,6 +192,225 @@ PARTICLES = frozenset({
 })  # fmt: skip
 
 
+# ---------------------------------------------------------------------------------------
+# Arabic compounds: one name written as one, two or three words
+# ---------------------------------------------------------------------------------------
+
+# Rule: "servant of" names are one name however they are spaced or vowelled: ABD AL-RAHMAN,
+# ABDUL RAHMAN, ABDURRAHMAN, ABDERRAHMANE and ABD-AL-RAHMAN are all ABDALRAHMAN; ABDULLAH,
+# ABDALLAH and ABD ALLAH are ABDALLAH. ABDUL alone (a name in South Asia) is ABDAL.
+ABD_FORMS = frozenset({"ABD", "ABDUL", "ABDEL", "ABDOUL", "ABDOL", "ABDAL", "ABDU", "ABDI", "ABDOU", "ABDUR", "ABDUS"})
+ABD_JOINED = re.compile(r"^ABD(?:OU|[AEIOU])?(?:L|SH(?=SH)|([RSDTZN])(?=\1))?(?P<rest>[A-Z]{3,})$")
+# Rule: the article AL is written as it sounds before a "sun letter" (AR-RASHID, AS-SAYYID,
+# AD-DIN, ASH-SHAMI, UR-RAHMAN): AR RASHID = AL RASHID.
+ARTICLE_FORMS = frozenset({"AL", "EL", "UL", "OL"})
+SUN_ARTICLES = re.compile(r"^[AE](SH|TH|DH|[TDRZSN])$")
+# Rule: a linking article between two names joins them (SHAMS UR RAHMAN = SHAMSURRAHMAN,
+# ZIA UL HAQ = ZIAULHAQ, ESMAT ULLAH = ESMATULLAH); only the joined spelling is unambiguous.
+LINKING = frozenset({"UL", "UR", "US", "UD", "UZ", "UN", "U", "UDDIN", "UDDEEN", "ULLAH", "ULLA", "OLLAH"})
+
+
+def _abd(rest: str) -> str:
+    rest = rest[2:] if rest.startswith(("AL", "EL", "UL")) and rest[2:] in ("LAH", "LLAH") else rest
+    return "ABDAL" + rest
+
+
+@lru_cache(maxsize=32768)
+def arabic_compounds(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a normalised name with ABD AL- names and linked names each made one word."""
+    out: list[str] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        following = words[position + 1] if position + 1 < len(words) else ""
+        if SUN_ARTICLES.match(word) and following.startswith(SUN_ARTICLES.match(word).group(1)):  # type: ignore[union-attr]
+            word = "AL"
+        if word in ABD_FORMS:
+            rest = words[position + 1 : position + 3]
+            if len(rest) == 2 and (rest[0] in ARTICLE_FORMS or SUN_ARTICLES.match(rest[0])):
+                out.append(_abd(rest[1]))
+                position += 3
+                continue
+            if rest and rest[0] not in ARTICLE_FORMS:
+                out.append(_abd(rest[0]))
+                position += 2
+                continue
+            out.append("ABDAL")
+            position += 1
+            continue
+        joined = ABD_JOINED.match(word)
+        if joined and word not in ("ABDAL",):
+            out.append(_abd(joined.group("rest")))
+        elif word in LINKING and out and following and word not in ("ULLAH", "ULLA", "OLLAH", "UDDIN", "UDDEEN"):
+            out[-1] += word + following
+            position += 1
+        elif word in LINKING and out and word in ("ULLAH", "ULLA", "OLLAH", "UDDIN", "UDDEEN"):
+            out[-1] += word
+        else:
+            out.append(word)
+        position += 1
+    return tuple(out)
+
+
+# Rule: a title is not a name. Aliases add and drop them (DR IBRAHIM AWWAD = IBRAHIM AWWAD,
+# SHEIKH HASSAN = HASSAN); only words that are never given names are dropped (not HAFIZ, SAYED).
+HONORIFICS = frozenset({
+    "DR", "DOCTOR", "HAJI", "HAJJI", "ALHAJI", "ALHAJ", "MULLAH", "MULLA", "MAULAVI", "MAULAWI", "MAWLAWI", "MAWLAVI",
+    "MAULANA", "SHEIKH", "SHAYKH", "SHAIKH", "MUFTI", "ENG", "ENGINEER",
+})  # fmt: skip
+
+
+@lru_cache(maxsize=32768)
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words in passport letters, titles left out, Arabic compounds joined."""
+    words = normalise(name).split()
+    named = [word for word in words if word not in HONORIFICS]
+    return arabic_compounds(tuple(named or words))
+
+
+# ---------------------------------------------------------------------------------------
+# Variant tables: whole names that conventions spell apart
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class NameTable:
+    """Equivalence classes of whole words (the first of each class names it), and when they apply.
+
+    A table applies when either record's nationality is in `nationalities`, or either is unknown;
+    an empty `nationalities` means always. Folds cannot express these (LEE and RHEE share no
+    spelling rule), and applied to everyone they would merge English LEE with Korean YI.
+    """
+
+    name: str
+    rows: tuple[str, ...]  # "LEE YI RHEE I RI": the words of one class
+    nationalities: frozenset[str] = frozenset()
+
+    @property
+    def classes(self) -> dict[str, frozenset[str]]:
+        return _classes(self)
+
+    def applies(self, nationalities: set[str]) -> bool:
+        return not self.nationalities or "" in nationalities or bool(nationalities & self.nationalities)
+
+
+@lru_cache(maxsize=64)
+def _classes(table: NameTable) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for row in table.rows:
+        for word in row.split():
+            found.setdefault(word, set()).add(row.split()[0])
+    return {word: frozenset(names) for word, names in found.items()}
+
+
+# Korean surnames: Revised Romanisation (2000), McCune-Reischauer and the customary passport
+# spellings. Rule: one Hangul surname, any of its spellings. Example: 이 LEE = YI = RHEE = I = RI
+# (RI in North Korea, whose records the UN list is full of). Applies to KOR/PRK or unknown.
+KOREAN_SURNAMES = NameTable(
+    "Korean surname romanisations",
+    (
+        "LEE YI RHEE I RI RHIE YEE", "PARK PAK BAK BAHK PARCK", "CHOI CHOE CHOY CHWE",
+        "JEONG CHUNG JUNG CHEONG CHONG JONG",
+        "KIM GIM KIHM", "KANG GANG KAHNG", "CHO JO JOH CHOH", "YOON YUN YOUN", "JANG CHANG JHANG",
+        "LIM IM YIM RIM", "HAN HAHN", "OH O", "SEO SUH SO SEOH", "SHIN SIN SHEEN", "KWON GWON KUON",
+        "HWANG HOANG WHANG", "AHN AN", "SONG SUNG", "JEON JUN CHUN CHON JUHN", "HONG HUNG", "KO GO KOH",
+        "MOON MUN", "YANG RYANG", "SON SOHN", "BAE BAI PAE", "BAEK BAIK PAIK PAEK", "HEO HUH HO",
+        "NAM NAHM", "NOH NO RO ROH", "RYU YOO YU RYOO", "YOO YU", "KU KOO GU", "WOO U WU", "JIN CHIN",
+        "JI CHI", "YEOM YOM", "CHA CHAH",
+    ),
+    frozenset({"KOR", "PRK"}),
+)  # fmt: skip
+
+# Chinese surnames: Hanyu Pinyin, Wade-Giles (Taiwan, older records) and Cantonese (Hong Kong,
+# Macau, the diaspora). Rule: one character, any of its romanisations. Example: 张 ZHANG =
+# CHANG = CHEUNG; 许 XU = HSU = HUI; 黄 HUANG = HWANG = WONG (and 王 WANG = WONG: WONG is in both).
+CHINESE_SURNAMES = NameTable(
+    "Chinese surname romanisations",
+    (
+        "ZHANG CHANG CHEUNG CHEONG TEO", "XU HSU HUI HSUI CHUI", "ZHOU CHOU CHAU CHOW JOE", "CHEN CHAN CHIN TAN",
+        "WANG WONG ONG", "LI LEE LEI LAI", "HUANG HWANG WONG WEE NG", "LIU LIEW LAU LAO LOW",
+        "YANG YEUNG YONG IEONG", "ZHAO CHAO CHIU CHEW", "WU WOO NG GOH NGO", "ZHENG CHENG CHENG CHANG TAY",
+        "XIE HSIEH TSE CHIA SEAH", "GUO KUO KWOK KOK", "HE HO HOR", "LIN LAM LUM LIM", "LUO LO LAW LOH",
+        "GAO KAO KO", "ZHU CHU CHOO", "SUN SUEN SOON", "MA MAH", "HU FU WOO", "LIANG LEUNG LEONG",
+        "SONG SUNG", "TANG TONG", "FENG FUNG FONG", "DENG TENG TANG", "CAI TSAI CHOI CHUA", "JIANG CHIANG KEUNG",
+        "ZENG TSENG TSANG CHAN", "XIAO HSIAO SIU", "QIAN CHIEN CHIN", "XIANG HSIANG HEUNG", "CAO TSAO CHO",
+        "YE YEH YIP IP", "ZHONG CHUNG CHUNG", "QIU CHIU YAU KHOO", "JIN CHIN KAM KIM",
+    ),
+    frozenset({"CHN", "TWN", "HKG", "MAC", "SGP", "MYS"}),
+)  # fmt: skip
+
+# Given names written from Cyrillic by ICAO 2013 (PYOTR → PETR? no: ICAO writes Ё as E: PETR),
+# BGN/PCGN (PYOTR), French (PIOTR, IOURI) and German (PJOTR, JURI) conventions. Rule: one
+# Cyrillic name, any of its transliterations. Example: Пётр PYOTR = PETR = PIOTR = PJOTR; Юрий
+# YURI = YURY = IOURI = JURI. Always applies: these spellings name no one else.
+CYRILLIC_GIVEN_NAMES = NameTable(
+    "Cyrillic given-name transliterations",
+    (
+        "PYOTR PETR PIOTR PJOTR PIOTRE", "YURI YURIY YURY YURII IOURI IURII JURI JURIJ",
+        "ALEKSANDR ALEXANDR ALEXANDRE ALEKSANDER",
+        "SERGEI SERGEY SERGUEI SERGEJ SERGII SERHII SERHIY", "ALEKSEI ALEKSEY ALEXEI ALEXEY ALEXEJ ALEKSEJ ALEXII",
+        "ANDREI ANDREY ANDREJ ANDRII", "DMITRI DMITRY DMITRIY DMITRII DMITRIJ", "NIKOLAI NIKOLAY NICOLAI NIKOLAJ",
+        "MIKHAIL MICHAIL MIKHAEL MICHAEL", "FYODOR FEDOR FIODOR FJODOR", "SEMYON SEMEN SEMION SEMJON",
+        "ARTYOM ARTEM ARTIOM ARTJOM", "YEVGENY YEVGENIY EVGENY EVGENIY EVGENII EVGUENI JEWGENI JEVGENIJ",
+        "YELENA ELENA JELENA IELENA", "TATYANA TATIANA TATJANA", "NATALYA NATALIA NATALJA NATALIYA",
+        "YULIA YULIYA IOULIA IULIIA JULIJA", "ILYA ILIA ILJA ILIYA", "VYACHESLAV VIACHESLAV WJATSCHESLAW VIATCHESLAV",
+        "YAKOV IAKOV JAKOW JAKOV", "YEGOR EGOR IEGOR JEGOR", "MATVEY MATVEI MATWEJ", "KSENIA KSENIYA XENIA OKSANA",
+        "ANATOLY ANATOLIY ANATOLII ANATOLI", "GRIGORY GRIGORIY GRIGORII GRIGORI", "VALERY VALERIY VALERII VALERI",
+        "YAROSLAV IAROSLAV JAROSLAW", "OLEG OLEH", "VLADIMIR VOLODYMYR WLADIMIR", "IVAN IWAN IVANE",
+    ),
+)  # fmt: skip
+
+# Arabic given names as English, French and South-Asian or Indonesian usage write them. Rule:
+# one Arabic name, any of its spellings. Example: محمد MOHAMMED = MUHAMMAD = MOHAMAD = MOHAMED =
+# MOCHAMMAD = MD. Always applies.
+ARABIC_GIVEN_NAMES = NameTable(
+    "Arabic given-name transliterations",
+    (
+        "MUHAMMAD MOHAMMED MOHAMMAD MOHAMED MOHAMAD MUHAMMED MUHAMED MUHAMAD MOHAMMAD MOHAMMEDE MOCHAMMAD MOCHAMAD"
+        " MOHAMMAD MOHD MD MOHAMMAD MOUHAMMAD MUHAMMET MEHMET MEHMED MOHAMMADU MAHAMMAD MUHAMADOU MOHAMADOU",
+        "AHMAD AHMED AHMET AHMADOU", "MAHMOUD MAHMUD MAHMOOD MEHMUD", "HASSAN HASAN HASSANE", "HUSSEIN HUSSAIN HUSEIN"
+        " HOSSEIN HUSAYN HUSAIN HOUSSEIN HUSEYIN", "OMAR UMAR OMER UMER", "OSMAN UTHMAN OTHMAN USMAN OSMANE OUSMANE",
+        "YUSUF YOUSSEF YOUSEF YUSIF YOUSSOUF YOUSUF YUSOF JUSUF", "IBRAHIM EBRAHIM IBRAHEEM BRAHIM", "MUSTAFA MOSTAFA"
+        " MUSTAPHA MOUSTAFA MUSTAPA", "KHALID KHALED KHALIT HALID", "SALIH SALEH SALAH SALEEH", "ALI ALY ALEE",
+        "SULAYMAN SULEIMAN SOLIMAN SULAIMAN SOLEIMAN SULEYMAN SLIMANE", "JIBRIL JIBRIEL JIBREEL JIBRIN",
+        "YUNUS YOUNIS YOUNES YUNIS", "ISMAIL ESMAIL ISMAEL ESMAEIL", "ABUBAKAR ABUBAKR ABOUBAKAR ABUBAKER ABOUBACAR",
+        "SAYED SAYYED SAYYID SAYID SAYEED SAID SEYED SEYYED", "QADIR QADEER KADIR QADER KADER", "NAZIR NAZEER NAZAR",
+        "ABDALLAH ABDULLA ABDALA", "HAMID HAMEED HAMED", "RASHID RASHEED RACHID RASHED", "YAHYA YAHIA YEHIA",
+        "ISA ISSA EISA AISSA", "MUSA MOUSSA MOUSA MOOSA", "YAQUB YAKUB YACOUB YAQOOB", "ZAKARIYA ZAKARIA ZAKARIYYA",
+        "MANSUR MANSOUR MANSOOR", "MAJID MAJEED MAJED", "AZIZ AZEEZ", "RAHIM RAHEEM", "KARIM KAREEM", "NASIR NASSER"
+        " NASER NASSIR NASEER", "FAISAL FAYSAL FAYCAL", "TARIQ TAREK TARIK TAREQ",
+    ),
+)  # fmt: skip
+
+SURNAME_TABLES = (KOREAN_SURNAMES, CHINESE_SURNAMES)
+GIVEN_NAME_TABLES = (CYRILLIC_GIVEN_NAMES, ARABIC_GIVEN_NAMES)
+TABLES = SURNAME_TABLES + GIVEN_NAME_TABLES
+# Applied to both parts: lists do not say which word is the family name (split_listed_name).
+
+
+def table_variants(word: str) -> set[str]:
+    """The class names (first spellings) of every table class a word is in, for blocking."""
+    return {canonical for table in TABLES for canonical in table.classes.get(word, ())}
+
+
+def _rewritten(a: str, b: str, tables: tuple[NameTable, ...]) -> tuple[str, list[str]]:
+    """Name part `a` with each word that a table makes equal to a word of `b` written as in `b`."""
+    words_a, words_b = name_words(a), name_words(b)
+    out, why = [], []
+    for word in words_a:
+        for table in tables:
+            classes = table.classes.get(word)
+            other = next(
+                (w for w in words_b if w != word and classes and classes & table.classes.get(w, frozenset())), None
+            )
+            if other:
+                why.append(f"{word} = {other} ({table.name})")
+                word = other
+                break
+        out.append(word)
+    return " ".join(out), why
+
+
 @dataclass(frozen=True)
 class NameKeys:
     """One name part (family or given) folded under one reading."""
@@ -220,7 +442,7 @@ def _join(words: list[str]) -> str:
 @lru_cache(maxsize=32768)
 def name_keys(name: str, reading: Reading) -> NameKeys:
     """Comparison keys for one name part under one reading."""
-    words = normalise(name).split()
+    words = list(name_words(name))
     is_particle = [
         word in PARTICLES and any(w not in PARTICLES for w in words[i + 1 :]) for i, word in enumerate(words)
     ]
@@ -260,6 +482,27 @@ def phonetic_key(folded: str) -> str:
     return code[:SKELETON_LENGTH]
 
 
+PAIRED_WORDS = 6  # a whole name's first distinctive words that pair keys are made of (15 pairs at most)
+
+
+def word_pair_keys(family: str, given: str) -> set[str]:
+    """Keys for two distinctive words of the whole name, in either order: SKELETON+SKELETON.
+
+    Lists publish long names whole (ABDUL GHANI BARADAR ABDUL AHMAD TURK) and aliases drop
+    names from them (ABDUL GHANI BARADAR), so which word is the "family name" differs between
+    the two; a pair of the name's own words survives that, and a dropped middle name.
+    """
+    words = [word for word in name_words(f"{given} {family}") if word not in PARTICLES and word not in COMMON_WORDS]
+    distinct = [word for word in dict.fromkeys(name_keys(word, TRANSLITERATION).full for word in words) if word]
+    skeletons = [phonetic_key(word) for word in distinct[:PAIRED_WORDS]]
+    return {
+        "+".join(sorted((one, other)))
+        for position, one in enumerate(skeletons)
+        for other in skeletons[position + 1 :]
+        if one != other
+    }
+
+
 def blocking_keys(family: str, given: str) -> set[str]:
     """Index keys: a name part's skeleton paired with the other part's first sound class.
 
@@ -275,6 +518,15 @@ def blocking_keys(family: str, given: str) -> set[str]:
         for own, partner in ((family_keys, given_keys), (given_keys, family_keys)):
             initials = {phonetic_key(variant)[:1] for variant in (partner.full, partner.core) if variant} or {""}
             keys |= {f"{phonetic_key(variant)}:{initial}" for variant in own.variants() for initial in initials}
+    keys |= word_pair_keys(family, given)
+    # A word in a variant table also keys its class (RHEE keys as LEE), whatever the nationality:
+    # blocking only has to find the candidates, and `score` decides whether the table applies.
+    for own, partner in ((family, given), (given, family)):
+        partner_initials = {phonetic_key(name_keys(partner, TRANSLITERATION).full)[:1]} if partner.strip() else {""}
+        for word in name_words(own):
+            for canonical in table_variants(word) - {word}:
+                skeleton = phonetic_key(name_keys(canonical, TRANSLITERATION).full)
+                keys |= {f"{skeleton}:{initial}" for initial in partner_initials}
     return keys
 
 
@@ -340,7 +592,7 @@ MATCH_THRESHOLD = 85.0  # same name with nothing else known (85) still matches; 
 PART_OF_NAME = 0.9
 SWAPPED_ORDER = 0.95
 VOWELS_ONLY = 0.92
-VOWELS_ONLY_FLOOR = 0.75  # ... and only when the spellings are otherwise close
+VOWELS_ONLY_FLOOR = 0.7  # ... and only when the spellings are otherwise close
 MISSING_PART = 0.9  # a record with no given name (single-name entries)
 CLOSE = 0.75  # below this a clerk reads "different", not "close"
 
@@ -406,6 +658,9 @@ def compare_nationalities(a: str, b: str) -> tuple[str, str]:
 WITHOUT_VOWELS = str.maketrans("", "", "AEIOUY")
 
 
+ABDAL_WEIGHT = 2  # what the shared ABDAL- of two compound names counts for, in letters
+
+
 def _consonants(key: str) -> str:
     return key[:1] + key[1:].translate(WITHOUT_VOWELS)
 
@@ -414,12 +669,20 @@ def _graded(a: str, b: str) -> tuple[float, str]:
     """Similarity of two folded keys: typing errors count once each (OSA distance)."""
     distance = OSA.distance(a, b)
     similarity = 1 - distance / max(len(a), len(b), 1)
+    if a.startswith("ABDAL") and b.startswith("ABDAL") and min(len(a), len(b)) > len("ABDAL"):
+        # Thousands share "servant of": the name is what follows, so its letters count for more.
+        similarity = 1 - distance / (max(len(a), len(b)) - len("ABDAL") + ABDAL_WEIGHT)
     if _consonants(a) == _consonants(b) and similarity >= VOWELS_ONLY_FLOOR:
         return max(similarity, VOWELS_ONLY), "differs only in vowels"
     return similarity, f"{distance} letter{'s' if distance > 1 else ''} differ{'' if distance > 1 else 's'}"
 
 
-def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, str]:
+@lru_cache(maxsize=16)
+def _common_folded(reading: Reading) -> frozenset[str]:
+    return frozenset(name_keys(word, reading).full for word in COMMON_WORDS)
+
+
+def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading, first_kept: bool = False) -> tuple[float, str]:
     rules = sorted(a.rules ^ b.rules)
     after = f" allowing for {reading.name}: {'; '.join(rules)}" if rules else ""
     for x, y in ((a.full, b.full), (a.core, b.core), (a.full, b.core), (a.core, b.full)):
@@ -430,7 +693,13 @@ def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, 
     similarity, how = max(_graded(x, y) for x in (a.full, a.core) for y in (b.full, b.core) if x and y)
     best = (similarity, f"{'close' if similarity >= CLOSE else 'different'} ({how}, {similarity:.0%}){after}")
     shorter, longer = sorted((a.words, b.words), key=len)
-    if shorter and len(shorter) < len(longer):
+    # A name left out: not when all that is left is a word too common to tell anyone apart
+    # (ABDUL of ABDUL QADEER BASIR ABDUL), and in given names not the first one (people drop
+    # middle names, not their own: HASSAN is not BARZAN IBRAHIM HASSAN).
+    left_out = shorter and len(shorter) < len(longer) and not set(shorter) <= _common_folded(reading)
+    if left_out and first_kept and _graded(shorter[0], longer[0])[0] < WORD_MATCH:
+        left_out = False
+    if left_out:
         part = sum(max(_graded(word, other)[0] for other in longer) for word in shorter) / len(shorter)
         if part * PART_OF_NAME > best[0]:
             best = (part * PART_OF_NAME, "one is part of the other (a name left out)")
@@ -439,8 +708,17 @@ def _compare_folded(a: NameKeys, b: NameKeys, reading: Reading) -> tuple[float, 
 
 # A search grades up to 200 candidates against one query, and namesakes repeat each name part.
 @lru_cache(maxsize=65536)
-def compare_names(a: str, b: str, readings: tuple[Reading, ...] = READINGS) -> tuple[float, str]:
-    """Similarity 0 to 1 of two name parts and why, trying the simplest explanation first."""
+def compare_names(
+    a: str,
+    b: str,
+    readings: tuple[Reading, ...] = READINGS,
+    tables: tuple[NameTable, ...] = GIVEN_NAME_TABLES,
+    first_kept: bool = False,
+) -> tuple[float, str]:
+    """Similarity 0 to 1 of two name parts and why, trying the simplest explanation first.
+
+    `first_kept`: the parts are given names, of which one left out is never the first.
+    """
     shown = f"{a.strip()} ~ {b.strip()}"
     if a.strip().upper() == b.strip().upper():
         return 1.0, f"{a.strip()}: identical"
@@ -453,8 +731,16 @@ def compare_names(a: str, b: str, readings: tuple[Reading, ...] = READINGS) -> t
         return 1.0, f"{shown}: equal ignoring spaces, hyphens and apostrophes"
     if na.replace(" ", "") == nb.replace(" ", ""):
         return 1.0, f"{shown}: equal ignoring spaces, hyphens and apostrophes"
-    best = max((_compare_folded(name_keys(a, r), name_keys(b, r), r) for r in readings), key=lambda found: found[0])
-    return best[0], f"{shown}: {best[1]}"
+    if "".join(name_words(a)) == "".join(name_words(b)):
+        return 1.0, f"{shown}: equal as one Arabic compound name (ABD AL-, UR-, ULLAH written together)"
+    na, tabled = _rewritten(a, b, tables)
+    if tabled and "".join(name_words(na)) == "".join(name_words(b)):
+        return 1.0, f"{shown}: equal: {'; '.join(tabled)}"
+    best = max(
+        (_compare_folded(name_keys(na, r), name_keys(b, r), r, first_kept) for r in readings),
+        key=lambda found: found[0],
+    )
+    return best[0], f"{shown}: {best[1]}" + (f" after {'; '.join(tabled)}" if tabled else "")
 
 
 @dataclass(frozen=True)
@@ -476,35 +762,132 @@ class Match:
     reasons: list[str]
 
 
-def _name_similarity(a: NameRecord, b: NameRecord, readings: tuple[Reading, ...]) -> tuple[float, list[str]]:
-    family, family_why = compare_names(a.family, b.family, readings)
+# Whole-name comparison, word by word, for names whose split into family and given the records
+# may not share (lists publish Arabic and Afghan names whole) and for dropped middle names.
+WORD_MATCH = 0.85  # two words at least this similar are the same word of the name
+ALL_WORDS_REORDERED = 0.95  # every word on both sides, in another order or split
+WORDS_LEFT_OUT = 0.9  # every word of the shorter name is in the longer (middle names dropped)
+FEW_DISTINCT_WORDS = 0.8  # ... but fewer than two of them are distinctive
+# Words too common to identify anyone on their own: a two-word name made of one of these and one
+# other word is weak evidence that it is the same person as a longer name holding both.
+COMMON_WORDS = frozenset(
+    {"MUHAMMAD", "AHMAD", "ALI", "ABDAL", "ABDALLAH", "HAJI", "MULLAH", "MAULAVI", "SAYED", "KHAN", "AL"}
+)
+
+
+# Titles and honorifics that aliases add or drop (HAJI ABDUL SATAR, SHEIKH HASSAN DAHIR AWEYS).
+TITLES = frozenset({
+    "HAJI", "HAJJI", "ALHAJI", "MULLAH", "MULLA", "MAULAVI", "MAULAWI", "MAWLAWI", "MAWLAVI", "MAULANA", "SHEIKH",
+    "SHAYKH", "SHAIKH", "SHEIKHA", "QARI", "HAFIZ", "AKHUND", "SAYED", "SAYYID", "SYED", "DR", "ENG", "IMAM", "MUFTI",
+})  # fmt: skip
+
+
+def _word_count(words: list[str]) -> int:
+    """Words, an ABD AL- compound counting two (ABDUL HABIB is two names written as one)."""
+    return sum(2 if word.startswith("ABDAL") and len(word) > len("ABDAL") else 1 for word in words)
+
+
+def _word_similarity(a: str, b: str, readings: tuple[Reading, ...], tables: tuple[NameTable, ...]) -> float:
+    return compare_names(a, b, readings, tables)[0]
+
+
+def _compare_words(
+    a: NameRecord, b: NameRecord, readings: tuple[Reading, ...], tables: tuple[NameTable, ...]
+) -> tuple[float, list[str]] | None:
+    """Every word of the shorter whole name found in the longer one: similarity and why, else None."""
+    words_a = [w for w in name_words(f"{a.given} {a.family}") if w not in PARTICLES and w not in TITLES]
+    words_b = [w for w in name_words(f"{b.given} {b.family}") if w not in PARTICLES and w not in TITLES]
+    shorter, longer = sorted((words_a, words_b), key=_word_count)
+    if _word_count(shorter) < 2 or len(shorter) > len(longer):
+        return None
+    if len(shorter) < len(longer) and _word_similarity(shorter[0], longer[0], readings, tables) < WORD_MATCH:
+        return None  # middle names are dropped, the first name is kept: HASSAN AL-TIKRITI is not BARZAN … HASSAN
+    pairs = sorted(
+        ((_word_similarity(x, y, readings, tables), i, j) for i, x in enumerate(shorter) for j, y in enumerate(longer)),
+        reverse=True,
+    )
+    used_short, used_long, found = set(), set(), []
+    for similarity, i, j in pairs:
+        if similarity >= WORD_MATCH and i not in used_short and j not in used_long:
+            used_short.add(i)
+            used_long.add(j)
+            found.append(similarity)
+    if len(found) < len(shorter):
+        return None
+    mean = sum(found) / len(found)
+    if len(shorter) == len(longer):
+        return mean * ALL_WORDS_REORDERED, ["every word of the name found, in another order or split"]
+    distinct = [word for word in shorter if word not in COMMON_WORDS]
+    factor = WORDS_LEFT_OUT if _word_count(distinct) >= 2 or len(shorter) >= 3 else FEW_DISTINCT_WORDS
+    left_out = len(longer) - len(shorter)
+    return mean * factor, [f"every word of the shorter name found in the longer ({left_out} left out)"]
+
+
+def _name_similarity(
+    a: NameRecord, b: NameRecord, readings: tuple[Reading, ...], tables: tuple[NameTable, ...] = GIVEN_NAME_TABLES
+) -> tuple[float, list[str], bool]:
+    """Similarity, reasons, and whether each name part compared is at least close."""
+    family, family_why = compare_names(a.family, b.family, readings, tables)
+    words = _compare_words(a, b, readings, tables)
     if not (a.given.strip() and b.given.strip()):
-        return family * MISSING_PART, [f"family name {family_why}", "given name missing on one record"]
-    given, given_why = compare_names(a.given, b.given, readings)
-    straight = (family + given) / 2
-    across_1, why_1 = compare_names(a.family, b.given, readings)
-    across_2, why_2 = compare_names(a.given, b.family, readings)
-    swapped = (across_1 + across_2) / 2 * SWAPPED_ORDER
-    if swapped > straight:
-        return swapped, [
-            "given and family names swapped",
-            f"family name ~ other's given name {why_1}",
-            f"given name ~ other's family name {why_2}",
-        ]
-    return straight, [f"family name {family_why}", f"given name {given_why}"]
+        best = (family * MISSING_PART, [f"family name {family_why}", "given name missing on one record"], True)
+    else:
+        given, given_why = compare_names(a.given, b.given, readings, tables, True)
+        straight = (family + given) / 2
+        first_given_close = True
+        given_a, given_b = name_words(a.given), name_words(b.given)
+        if given < 1 and len(given_a) >= 2 and len(given_b) >= 2:
+            # OMAR SABAWI IBRAHIM is not AYMAN SABAWI IBRAHIM: brothers share every name but their own.
+            first_given_close = compare_names(given_a[0], given_b[0], readings, tables)[0] >= CLOSE
+        across_1, why_1 = compare_names(a.family, b.given, readings, tables)
+        across_2, why_2 = compare_names(a.given, b.family, readings, tables)
+        swapped = (across_1 + across_2) / 2 * SWAPPED_ORDER
+        if swapped > straight:
+            best = (
+                swapped,
+                [
+                    "given and family names swapped",
+                    f"family name ~ other's given name {why_1}",
+                    f"given name ~ other's family name {why_2}",
+                ],
+                min(across_1, across_2) >= CLOSE,
+            )
+        else:
+            parts_close = min(family, given) >= CLOSE and first_given_close
+            best = (straight, [f"family name {family_why}", f"given name {given_why}"], parts_close)
+    if words and words[0] > best[0]:
+        return words[0], words[1], True
+    return best
+
+
+# The date rule. A hit needs a name that is strong on its own: at least STRONG_NAME similar, and
+# each part compared (family, given) at least close. Dates of birth only confirm or refute it:
+# - a date that differs beyond a typing slip ("different": not a swap, one digit, a year off by
+#   one) never makes a hit, however equal the names (KONDO MASAO born 1964 is not KONDO MASAO
+#   born 1939);
+# - an equal or close date never lifts a weak name into a hit: OTA YUKO is not OTAKE YUKO, and
+#   KIM JI WON is not KIM MIN SEO, though both pairs share a birthday.
+STRONG_NAME = 0.85
 
 
 def score(list_record: NameRecord, query_record: NameRecord) -> Match:
     """Grade how likely two records are one person, out of 100, with reasons."""
     nationalities = {_nationality(list_record.nationality), _nationality(query_record.nationality)}
     readings = READINGS + ((KOREAN,) if nationalities & KOREAN_NATIONALITIES else ())
-    name, reasons = _name_similarity(list_record, query_record, readings)
+    tables = GIVEN_NAME_TABLES + tuple(table for table in SURNAME_TABLES if table.applies(nationalities))
+    name, reasons, parts_close = _name_similarity(list_record, query_record, readings, tables)
     birth, birth_why = compare_birth_dates(list_record.birth_date, query_record.birth_date)
     nationality, nationality_why = compare_nationalities(list_record.nationality, query_record.nationality)
     points = NAME_POINTS * name + BIRTH_DATE_POINTS[birth] + NATIONALITY_POINTS[nationality]
     total = round(min(100.0, max(0.0, points)), 1)
     reasons = [f"name similarity {name:.0%}", *reasons, birth_why, nationality_why]
-    return Match(score=total, is_match=total >= MATCH_THRESHOLD, reasons=reasons)
+    strong = name >= STRONG_NAME and parts_close
+    if not strong:
+        reasons.append("not a match: the name alone is too weak (a date of birth does not make it one)")
+    # The date's own sentence ("date of birth differs …") says why a different date is no match;
+    # no further line, so identity search can swap each person's date into one name's reasons.
+    is_match = total >= MATCH_THRESHOLD and strong and birth != "different"
+    return Match(score=total, is_match=is_match, reasons=reasons)
 
 
 # ---------------------------------------------------------------------------------------
@@ -519,7 +902,14 @@ def split_listed_name(full_name: str) -> tuple[str, str]:
     first ("ABDUL HAQ WASIQ"): the last word is taken as the family name. `score` also tries the
     swapped order, and `blocking_keys` keys every word, so a wrong guess still finds the person.
     """
+    if full_name.count(",") == 1:  # "MAJEED, ABDUL": the list says which is the family name
+        family, given = (normalise(part) for part in full_name.split(","))
+        if family and given:
+            return family, given
     words = normalise(full_name).split()
     if len(words) < 2:
         return (words[0] if words else ""), ""
-    return words[-1], " ".join(words[:-1])
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in PARTICLES:  # AL-TIKRITI, DE LA CRUZ, BIN LADEN: one family name
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])

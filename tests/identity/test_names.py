@@ -214,7 +214,7 @@ def test_cyrillic_and_arabic_transliterations_fold_together(one, other):
 
 
 def test_arabic_vowel_variants_are_close_but_not_equal():
-    similarity, why = compare_names("MOHAMMED", "MOHAMMAD")
+    similarity, why = compare_names("HAKIM", "HAKEM")
     assert 0.9 <= similarity < 1
     assert "differs only in vowels" in why
 
