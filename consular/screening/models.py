@@ -319,7 +319,8 @@ class ScreeningSubjectQuerySet(models.QuerySet):
         return self.filter(case__in=Case.unscoped.visible_to(actor).values("pk"))
 
     def open(self) -> "ScreeningSubjectQuerySet":
-        return self.filter(closed=False)
+        """Still re-screened when a list changes: not closed by its domain, and its case not closed either."""
+        return self.filter(closed=False, case__closed_at__isnull=True)
 
 
 class ScreeningSubject(models.Model):

@@ -297,7 +297,8 @@ def rescreen_after_import(import_id: int) -> Rescreen:
             entries_by_key[f"{DOCUMENT_KEY_PREFIX}{number}"[:KEY_LENGTH]].add(entry_id)
     entries_by_subject: dict[int, set[int]] = defaultdict(set)
     for keys in _chunks(sorted(entries_by_key)):
-        rows = SubjectKey.objects.filter(key__in=keys, subject__closed=False).values_list("subject_id", "key")
+        rows = SubjectKey.objects.filter(key__in=keys, subject__closed=False, subject__case__closed_at__isnull=True)
+        rows = rows.values_list("subject_id", "key")
         for subject_id, key in rows:
             entries_by_subject[subject_id] |= entries_by_key[key]
     system = Actor.system(
@@ -308,7 +309,8 @@ def rescreen_after_import(import_id: int) -> Rescreen:
             subject = (
                 ScreeningSubject.objects.select_for_update(of=("self",))
                 .select_related("case__person")
-                .filter(pk=subject_id, closed=False)
+                .filter(pk=subject_id)
+                .open()
                 .first()
             )
             if subject is None:

@@ -157,3 +157,12 @@ def test_an_evisa_without_signing_keys_is_a_clear_error_and_nothing_is_issued(sc
         actions.issue_visa(screened, by=clerk, form=Visa.Form.EVISA, expected_version=_case(screened).version)
     assert "seal_keys" in str(refused.value)
     assert not Visa.unscoped.exists() and _case(screened).status == "approved"
+
+
+def test_a_withdrawn_application_is_no_longer_screened_again(screened, clerk):
+    from consular.screening.models import ScreeningSubject
+    from consular.workflow.actions import fire
+
+    assert ScreeningSubject.objects.open().filter(case=screened.case).exists()
+    fire(_case(screened), "withdraw", by=clerk, expected_version=_case(screened).version, note="Trip cancelled.")
+    assert not ScreeningSubject.objects.open().filter(case=screened.case).exists()
