@@ -96,7 +96,7 @@ def _clean_documents(documents: Sequence[dict]) -> list[dict]:
 
 
 def _write_subject_keys(subject: ScreeningSubject, applicant: Applicant) -> None:
-    keys = applicant.keys()
+    keys = applicant.screening_keys()
     stored = set(subject.keys.values_list("key", flat=True))
     if stored == keys:
         return
@@ -300,9 +300,10 @@ def rescreen_after_import(import_id: int) -> Rescreen:
         rows = SubjectKey.objects.filter(key__in=keys, subject__closed=False).values_list("subject_id", "key")
         for subject_id, key in rows:
             entries_by_subject[subject_id] |= entries_by_key[key]
-    system = Actor.system(
-        Office.objects.filter(kind=Office.Kind.HQ).order_by("pk").first() or Office.objects.get(code=run.office_code)
-    )
+    # The system acting for HQ, which publishes the lists (the importing office, where there is no HQ).
+    office = Office.objects.filter(kind=Office.Kind.HQ).order_by("pk").first()
+    office = office or Office.objects.filter(code=run.office_code).first() or Office.objects.order_by("pk").first()
+    system = Actor.system(office)
     for subject_id, entry_ids in sorted(entries_by_subject.items()):
         with transaction.atomic():
             subject = (

@@ -61,8 +61,8 @@ def test_only_the_changed_entries_are_screened_again(excerpt_xml, un_list, hq_ac
     assert not applicants["benali"].hits.exists()
     before = {hit.pk: (hit.version, hit.updated_at) for hit in ScreeningHit.objects.all()}
     scored = []
-    details = screening._entries_with_details
-    monkeypatch.setattr(screening, "_entries_with_details", lambda ids: scored.extend(ids) or details(ids))
+    details = screening.candidate_details
+    monkeypatch.setattr(screening, "candidate_details", lambda ids: scored.extend(ids) or details(ids))
 
     report = import_un(_newer_edition(excerpt_xml), un_list, hq_actor)
     rescreen = rescreen_after_import(report.run.pk)
