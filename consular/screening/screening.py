@@ -238,58 +238,114 @@ def best_name_match(candidate: Candidate, applicant: Applicant) -> tuple[Match, 
     return best
 
 
-def score_candidates(applicant: Applicant, entry_ids: Iterable[int]) -> tuple[list[Found], int]:
-    """Hits among these entries by name, and how many entries were scored."""
-    details = candidate_details(entry_ids)
-    matched: dict[int, tuple[Match, str]] = {}
-    for entry_id, candidate in details.items():
+@dataclass(frozen=True)
+class ListedDocument:
+    entry_id: int
+    number: str
+    issuing_country: str
+    status: str
+
+
+def listed_documents(
+    *,
+    numbers: Iterable[str] | None = None,
+    entry_ids: Iterable[int] | None = None,
+) -> dict[str, list[ListedDocument]]:
+    """Documents of entries in force on active lists, by number: those with these numbers, or of these entries."""
+    rows = EntryDocument.objects.filter(entry__delisted_on__isnull=True, entry__watchlist__active=True).exclude(
+        number=""
+    )
+    if numbers is not None:
+        rows = rows.filter(number__in=list(numbers))
+    if entry_ids is not None:
+        rows = rows.filter(entry_id__in=list(entry_ids))
+    found: dict[str, list[ListedDocument]] = defaultdict(list)
+    for entry_id, number, country, status in rows.values_list("entry_id", "number", "issuing_country", "status"):
+        found[number].append(ListedDocument(entry_id, number, country, status))
+    return found
+
+
+@dataclass
+class Verdict:
+    """A hit before its entry is read: the entry's id, score, how it matched and why."""
+
+    entry_id: int
+    score: float
+    matched_on: str
+    matched_name: str
+    reasons: list[dict]
+
+
+def match_documents(
+    applicant: Applicant, documents: dict[str, list[ListedDocument]], among: set[int] | None = None
+) -> dict[int, Verdict]:
+    """Entries listing one of the applicant's documents: the same number and issuing state (or none listed)."""
+    found: dict[int, Verdict] = {}
+    for _kind, state, number in applicant.documents:
+        for document in documents.get(number, ()):
+            if among is not None and document.entry_id not in among:
+                continue
+            if document.issuing_country and document.issuing_country != state:
+                continue
+            reasons = [
+                {
+                    "text": f"document number the same, issued by {document.issuing_country or state}",
+                    "field": "document",
+                }
+            ]
+            if document.status:
+                reasons.append({"text": f"the listed document is reported {document.status}", "field": "document"})
+            else:
+                reasons.append({"text": "the listed document is held by a listed person", "field": "document"})
+            found.setdefault(document.entry_id, Verdict(document.entry_id, DOCUMENT_SCORE, "document", "", reasons))
+    return found
+
+
+def judge(
+    applicant: Applicant,
+    candidates: dict[int, Candidate],
+    documents: dict[str, list[ListedDocument]],
+    among: set[int] | None = None,
+) -> list[Verdict]:
+    """The applicant against these candidates and documents, no query: the hits, best first.
+
+    An entry found both by name and by document is one hit: the document's, with the name's reasons added.
+    """
+    verdicts = {}
+    for entry_id, candidate in candidates.items():
         best = best_name_match(candidate, applicant)
         if best is not None and best[0].is_match:
-            matched[entry_id] = best
-    entries = ListEntry.objects.select_related("watchlist").in_bulk(list(matched)) if matched else {}
-    found = [
+            match, full_name = best
+            verdicts[entry_id] = Verdict(
+                entry_id,
+                match.score,
+                "name",
+                full_name,
+                [{"text": text, "field": reason_field(text)} for text in match.reasons],
+            )
+    for entry_id, verdict in match_documents(applicant, documents, among).items():
+        named = verdicts.get(entry_id)
+        if named is not None:
+            verdict.matched_name = named.matched_name
+            verdict.reasons = verdict.reasons + named.reasons
+        verdicts[entry_id] = verdict
+    return sorted(verdicts.values(), key=lambda verdict: (-verdict.score, verdict.entry_id))
+
+
+def with_entries(verdicts: Iterable[Verdict]) -> list[Found]:
+    """The verdicts with their entries read (one query), as hits are written from."""
+    verdicts = list(verdicts)
+    entries = ListEntry.objects.select_related("watchlist").in_bulk([v.entry_id for v in verdicts]) if verdicts else {}
+    return [
         Found(
-            entry=entries[entry_id],
-            score=match.score,
-            matched_on="name",
-            matched_name=full_name,
-            reasons=[{"text": text, "field": reason_field(text)} for text in match.reasons],
+            entry=entries[v.entry_id],
+            score=v.score,
+            matched_on=v.matched_on,
+            matched_name=v.matched_name,
+            reasons=v.reasons,
         )
-        for entry_id, (match, full_name) in matched.items()
+        for v in verdicts
     ]
-    return found, len(details)
-
-
-def document_hits(applicant: Applicant, *, among: Iterable[int] | None = None) -> list[Found]:
-    """Entries listing one of the applicant's documents: the same number and issuing state (or none listed)."""
-    if not applicant.documents:
-        return []
-    by_number = defaultdict(set)
-    for _kind, state, number in applicant.documents:
-        by_number[number].add(state)
-    rows = EntryDocument.objects.filter(
-        number__in=list(by_number),
-        entry__delisted_on__isnull=True,
-        entry__watchlist__active=True,
-    ).select_related("entry__watchlist")
-    if among is not None:
-        rows = rows.filter(entry_id__in=list(among))
-    found: dict[int, Found] = {}
-    for document in rows:
-        states = by_number[document.number]
-        if document.issuing_country and document.issuing_country not in states:
-            continue
-        state = document.issuing_country or next(iter(states))
-        reasons = [{"text": f"document number the same, issued by {state}", "field": "document"}]
-        if document.status:
-            reasons.append({"text": f"the listed document is reported {document.status}", "field": "document"})
-        else:
-            reasons.append({"text": "the listed document is held by a listed person", "field": "document"})
-        found.setdefault(
-            document.entry_id,
-            Found(entry=document.entry, score=DOCUMENT_SCORE, matched_on="document", matched_name="", reasons=reasons),
-        )
-    return list(found.values())
 
 
 @dataclass
@@ -299,21 +355,11 @@ class Screening:
 
 
 def find(applicant: Applicant, *, among: Iterable[int] | None = None) -> Screening:
-    """Every entry (or those of `among`) the applicant may be, best first: by name and by document.
-
-    An entry found both ways is one hit: the document's, with the name's reasons added.
-    """
+    """Every entry in force (or of `among`) the applicant may be, best first: by name and by document."""
     among = None if among is None else set(among)
-    by_name, scored = score_candidates(
-        applicant, candidate_ids(name_keys(applicant.family, applicant.given), among=among)
-    )
-    by_entry = {found.entry.pk: found for found in by_name}
-    for found in document_hits(applicant, among=among):
-        named = by_entry.get(found.entry.pk)
-        if named is not None:
-            found.matched_name = named.matched_name
-            found.reasons += named.reasons
-        by_entry[found.entry.pk] = found
+    candidates = candidate_details(candidate_ids(name_keys(applicant.family, applicant.given), among=among))
+    numbers = [number for _kind, _state, number in applicant.documents]
+    documents = listed_documents(numbers=numbers) if numbers else {}
     return Screening(
-        found=sorted(by_entry.values(), key=lambda found: (-found.score, found.entry.pk)), candidates_scored=scored
+        found=with_entries(judge(applicant, candidates, documents, among)), candidates_scored=len(candidates)
     )

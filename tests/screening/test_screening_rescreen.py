@@ -4,7 +4,7 @@ from xml.etree.ElementTree import SubElement
 
 import pytest
 
-from consular.screening import screening
+from consular.screening import screening, screening_actions
 from consular.screening.models import ListEntry, ScreeningHit
 from consular.screening.screening_actions import clear_hit, rescreen_after_import
 from tests.identity.factories import actor_for
@@ -62,7 +62,8 @@ def test_only_the_changed_entries_are_screened_again(excerpt_xml, un_list, hq_ac
     before = {hit.pk: (hit.version, hit.updated_at) for hit in ScreeningHit.objects.all()}
     scored = []
     details = screening.candidate_details
-    monkeypatch.setattr(screening, "candidate_details", lambda ids: scored.extend(ids) or details(ids))
+    for module in (screening, screening_actions):
+        monkeypatch.setattr(module, "candidate_details", lambda ids: scored.extend(ids) or details(ids))
 
     report = import_un(_newer_edition(excerpt_xml), un_list, hq_actor)
     rescreen = rescreen_after_import(report.run.pk)
