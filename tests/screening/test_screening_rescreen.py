@@ -136,3 +136,15 @@ def test_a_cleared_hit_whose_entry_changed_is_opened_again(excerpt_xml, un_list,
 
     hit.refresh_from_db()
     assert (hit.status, hit.reopened_after_version, hit.entry_version) == (ScreeningHit.Status.OPEN, 2, 3)
+
+
+def test_a_closed_subject_is_not_screened_again(excerpt_xml, un_list, hq_actor, applicants, nyc_officer):
+    from consular.screening.screening_actions import close_subject
+
+    close_subject(applicants["benali"].case, by=actor_for(nyc_officer))
+
+    report = import_un(_newer_edition(excerpt_xml), un_list, hq_actor)
+    rescreen = rescreen_after_import(report.run.pk)
+
+    assert rescreen.subjects == 0
+    assert not applicants["benali"].hits.exists()
