@@ -14,10 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from consular.identity.names import Match, NameRecord, PartialDate, blocking_keys, score, split_listed_name
-from consular.screening.models import EntryBirthDate, EntryDocument, EntryKey, EntryName, ListEntry
+from consular.screening.models import (
+    EntryBirthDate,
+    EntryDocument,
+    EntryKey,
+    EntryName,
+    EntryNationality,
+    ListEntry,
+)
 
 KEY_LENGTH = 32  # EntryKey.key and SubjectKey.key
 DOCUMENT_KEY_PREFIX = "#"  # a SubjectKey for a document number: "#E12345678"
@@ -56,7 +61,7 @@ class Applicant:
             ),
         )
 
-    def keys(self) -> set[str]:
+    def screening_keys(self) -> set[str]:
         """Name blocking keys and one key per document number: what SubjectKey stores."""
         keys = name_keys(self.family, self.given)
         keys |= {f"{DOCUMENT_KEY_PREFIX}{number}"[:KEY_LENGTH] for _kind, _state, number in self.documents}
@@ -133,18 +138,6 @@ def rebuild_entry_keys(entry_ids: Iterable[int] | None = None) -> int:
     return written
 
 
-def _entries_with_details(entry_ids: Iterable[int]) -> list[ListEntry]:
-    return list(
-        ListEntry.objects.filter(pk__in=list(entry_ids))
-        .select_related("watchlist")
-        .prefetch_related(
-            Prefetch("names", queryset=EntryName.objects.order_by("position", "id")),
-            "birth_dates",
-            "nationalities",
-        )
-    )
-
-
 def candidate_ids(keys: Iterable[str], *, among: Iterable[int] | None = None) -> set[int]:
     """Entries in force on an active list that share a blocking key: one indexed read."""
     keys = list(keys)
@@ -156,16 +149,50 @@ def candidate_ids(keys: Iterable[str], *, among: Iterable[int] | None = None) ->
     return set(rows.values_list("entry_id", flat=True).distinct())
 
 
-def _birth_dates(entry: ListEntry) -> list[PartialDate | None]:
-    dates: list[PartialDate | None] = []
-    for birth in entry.birth_dates.all():
-        if birth.kind == EntryBirthDate.Kind.DATE and birth.date:
-            dates.append(PartialDate(birth.date.year, birth.date.month, birth.date.day))
-        elif birth.from_year:
-            to_year = birth.to_year or birth.from_year
-            if to_year - birth.from_year <= WIDEST_BIRTH_RANGE:
-                dates += [PartialDate(year) for year in range(birth.from_year, to_year + 1)]
-    return list(dict.fromkeys(dates)) or [None]
+def _birth_date(kind: str, day, from_year: int | None, to_year: int | None) -> list[PartialDate]:
+    if kind == EntryBirthDate.Kind.DATE and day:
+        return [PartialDate(day.year, day.month, day.day)]
+    if from_year:
+        to_year = to_year or from_year
+        if to_year - from_year <= WIDEST_BIRTH_RANGE:
+            return [PartialDate(year) for year in range(from_year, to_year + 1)]
+    return []
+
+
+@dataclass
+class Candidate:
+    """What scoring reads of an entry: its names, dates of birth (None: unknown) and nationalities."""
+
+    names: list[str] = field(default_factory=list)
+    births: list[PartialDate | None] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+
+
+def candidate_details(entry_ids: Iterable[int]) -> dict[int, Candidate]:
+    """The entries' dates of birth, nationalities and names: three indexed reads of plain values."""
+    entry_ids = list(entry_ids)
+    found = {entry_id: Candidate() for entry_id in entry_ids}
+    for ids in (entry_ids[start : start + 1000] for start in range(0, len(entry_ids), 1000)):
+        births = EntryBirthDate.objects.filter(entry_id__in=ids).values_list(
+            "entry_id", "kind", "date", "from_year", "to_year"
+        )
+        for entry_id, kind, day, from_year, to_year in births:
+            found[entry_id].births += _birth_date(kind, day, from_year, to_year)
+        nationalities = (
+            EntryNationality.objects.filter(entry_id__in=ids).exclude(country="").values_list("entry_id", "country")
+        )
+        for entry_id, country in nationalities:
+            found[entry_id].nationalities.append(country)
+        names = (
+            EntryName.objects.filter(entry_id__in=ids)
+            .order_by("entry_id", "position", "id")
+            .values_list("entry_id", "full_name")
+        )
+        for entry_id, full_name in names:
+            found[entry_id].names.append(full_name)
+    for candidate in found.values():
+        candidate.births = list(dict.fromkeys(candidate.births)) or [None]
+    return found
 
 
 def _nationality_pairs(listed: Sequence[str], applicant: Sequence[str]) -> list[tuple[str, str]]:
@@ -184,76 +211,141 @@ def reason_field(text: str) -> str:
     return "name"
 
 
-def best_name_match(entry: ListEntry, applicant: Applicant) -> tuple[Match, str] | None:
-    """The best comparison of the applicant with any of the entry's names, dates and nationalities."""
-    listed_nationalities = [nationality.country for nationality in entry.nationalities.all() if nationality.country]
-    pairs = _nationality_pairs(listed_nationalities, list(applicant.nationalities))
+def best_name_match(candidate: Candidate, applicant: Applicant) -> tuple[Match, str] | None:
+    """The best comparison of the applicant with any of the entry's names, dates and nationalities.
+
+    A date and nationality under which even the applicant's own name would not be a match are
+    skipped without comparing names: `score` grows with name similarity, so the same name is the
+    best a listed name can do (a date of birth that differs beyond a typing slip rules most out).
+    """
+    pairs = _nationality_pairs(candidate.nationalities, list(applicant.nationalities))
     queries = {
         theirs: NameRecord(applicant.family, applicant.given, applicant.birth_date, theirs) for _listed, theirs in pairs
     }
-    births = _birth_dates(entry)
+    settings = [
+        (birth, listed, theirs)
+        for listed, theirs in pairs
+        for birth in candidate.births
+        if score(NameRecord(applicant.family, applicant.given, birth, listed), queries[theirs]).is_match
+    ]
     best: tuple[Match, str] | None = None
-    for name in entry.names.all():
-        for family, given in listed_splits(name.full_name):
-            for listed_nationality, theirs in pairs:
-                for birth in births:
-                    match = score(NameRecord(family, given, birth, listed_nationality), queries[theirs])
-                    if best is None or match.score > best[0].score:
-                        best = (match, name.full_name)
+    for full_name in candidate.names:
+        for family, given in listed_splits(full_name):
+            for birth, listed, theirs in settings:
+                match = score(NameRecord(family, given, birth, listed), queries[theirs])
+                if best is None or match.score > best[0].score:
+                    best = (match, full_name)
     return best
 
 
-def score_candidates(applicant: Applicant, entry_ids: Iterable[int]) -> tuple[list[Found], int]:
-    """Hits among these entries by name, and how many entries were scored."""
-    found = []
-    entries = _entries_with_details(entry_ids)
-    for entry in entries:
-        best = best_name_match(entry, applicant)
-        if best is None or not best[0].is_match:
-            continue
-        match, full_name = best
-        found.append(
-            Found(
-                entry=entry,
-                score=match.score,
-                matched_on="name",
-                matched_name=full_name,
-                reasons=[{"text": text, "field": reason_field(text)} for text in match.reasons],
-            )
-        )
-    return found, len(entries)
+@dataclass(frozen=True)
+class ListedDocument:
+    entry_id: int
+    number: str
+    issuing_country: str
+    status: str
 
 
-def document_hits(applicant: Applicant, *, among: Iterable[int] | None = None) -> list[Found]:
+def listed_documents(
+    *,
+    numbers: Iterable[str] | None = None,
+    entry_ids: Iterable[int] | None = None,
+) -> dict[str, list[ListedDocument]]:
+    """Documents of entries in force on active lists, by number: those with these numbers, or of these entries."""
+    rows = EntryDocument.objects.filter(entry__delisted_on__isnull=True, entry__watchlist__active=True).exclude(
+        number=""
+    )
+    if numbers is not None:
+        rows = rows.filter(number__in=list(numbers))
+    if entry_ids is not None:
+        rows = rows.filter(entry_id__in=list(entry_ids))
+    found: dict[str, list[ListedDocument]] = defaultdict(list)
+    for entry_id, number, country, status in rows.values_list("entry_id", "number", "issuing_country", "status"):
+        found[number].append(ListedDocument(entry_id, number, country, status))
+    return found
+
+
+@dataclass
+class Verdict:
+    """A hit before its entry is read: the entry's id, score, how it matched and why."""
+
+    entry_id: int
+    score: float
+    matched_on: str
+    matched_name: str
+    reasons: list[dict]
+
+
+def match_documents(
+    applicant: Applicant, documents: dict[str, list[ListedDocument]], among: set[int] | None = None
+) -> dict[int, Verdict]:
     """Entries listing one of the applicant's documents: the same number and issuing state (or none listed)."""
-    if not applicant.documents:
-        return []
-    by_number = defaultdict(set)
+    found: dict[int, Verdict] = {}
     for _kind, state, number in applicant.documents:
-        by_number[number].add(state)
-    rows = EntryDocument.objects.filter(
-        number__in=list(by_number),
-        entry__delisted_on__isnull=True,
-        entry__watchlist__active=True,
-    ).select_related("entry__watchlist")
-    if among is not None:
-        rows = rows.filter(entry_id__in=list(among))
-    found: dict[int, Found] = {}
-    for document in rows:
-        states = by_number[document.number]
-        if document.issuing_country and document.issuing_country not in states:
-            continue
-        state = document.issuing_country or next(iter(states))
-        reasons = [{"text": f"document number the same, issued by {state}", "field": "document"}]
-        if document.status:
-            reasons.append({"text": f"the listed document is reported {document.status}", "field": "document"})
-        else:
-            reasons.append({"text": "the listed document is held by a listed person", "field": "document"})
-        found.setdefault(
-            document.entry_id,
-            Found(entry=document.entry, score=DOCUMENT_SCORE, matched_on="document", matched_name="", reasons=reasons),
+        for document in documents.get(number, ()):
+            if among is not None and document.entry_id not in among:
+                continue
+            if document.issuing_country and document.issuing_country != state:
+                continue
+            reasons = [
+                {
+                    "text": f"document number the same, issued by {document.issuing_country or state}",
+                    "field": "document",
+                }
+            ]
+            if document.status:
+                reasons.append({"text": f"the listed document is reported {document.status}", "field": "document"})
+            else:
+                reasons.append({"text": "the listed document is held by a listed person", "field": "document"})
+            found.setdefault(document.entry_id, Verdict(document.entry_id, DOCUMENT_SCORE, "document", "", reasons))
+    return found
+
+
+def judge(
+    applicant: Applicant,
+    candidates: dict[int, Candidate],
+    documents: dict[str, list[ListedDocument]],
+    among: set[int] | None = None,
+) -> list[Verdict]:
+    """The applicant against these candidates and documents, no query: the hits, best first.
+
+    An entry found both by name and by document is one hit: the document's, with the name's reasons added.
+    """
+    verdicts = {}
+    for entry_id, candidate in candidates.items():
+        best = best_name_match(candidate, applicant)
+        if best is not None and best[0].is_match:
+            match, full_name = best
+            verdicts[entry_id] = Verdict(
+                entry_id,
+                match.score,
+                "name",
+                full_name,
+                [{"text": text, "field": reason_field(text)} for text in match.reasons],
+            )
+    for entry_id, verdict in match_documents(applicant, documents, among).items():
+        named = verdicts.get(entry_id)
+        if named is not None:
+            verdict.matched_name = named.matched_name
+            verdict.reasons = verdict.reasons + named.reasons
+        verdicts[entry_id] = verdict
+    return sorted(verdicts.values(), key=lambda verdict: (-verdict.score, verdict.entry_id))
+
+
+def with_entries(verdicts: Iterable[Verdict]) -> list[Found]:
+    """The verdicts with their entries read (one query), as hits are written from."""
+    verdicts = list(verdicts)
+    entries = ListEntry.objects.select_related("watchlist").in_bulk([v.entry_id for v in verdicts]) if verdicts else {}
+    return [
+        Found(
+            entry=entries[v.entry_id],
+            score=v.score,
+            matched_on=v.matched_on,
+            matched_name=v.matched_name,
+            reasons=v.reasons,
         )
-    return list(found.values())
+        for v in verdicts
+    ]
 
 
 @dataclass
@@ -263,21 +355,11 @@ class Screening:
 
 
 def find(applicant: Applicant, *, among: Iterable[int] | None = None) -> Screening:
-    """Every entry (or those of `among`) the applicant may be, best first: by name and by document.
-
-    An entry found both ways is one hit: the document's, with the name's reasons added.
-    """
+    """Every entry in force (or of `among`) the applicant may be, best first: by name and by document."""
     among = None if among is None else set(among)
-    by_name, scored = score_candidates(
-        applicant, candidate_ids(name_keys(applicant.family, applicant.given), among=among)
-    )
-    by_entry = {found.entry.pk: found for found in by_name}
-    for found in document_hits(applicant, among=among):
-        named = by_entry.get(found.entry.pk)
-        if named is not None:
-            found.matched_name = named.matched_name
-            found.reasons += named.reasons
-        by_entry[found.entry.pk] = found
+    candidates = candidate_details(candidate_ids(name_keys(applicant.family, applicant.given), among=among))
+    numbers = [number for _kind, _state, number in applicant.documents]
+    documents = listed_documents(numbers=numbers) if numbers else {}
     return Screening(
-        found=sorted(by_entry.values(), key=lambda found: (-found.score, found.entry.pk)), candidates_scored=scored
+        found=with_entries(judge(applicant, candidates, documents, among)), candidates_scored=len(candidates)
     )

@@ -37,6 +37,7 @@ from consular.screening.models import (
     EntryDocument,
     EntryKey,
     EntryVersion,
+    ListEntry,
     ScreeningHit,
     ScreeningSubject,
     SubjectKey,
@@ -47,9 +48,13 @@ from consular.screening.screening import (
     KEY_LENGTH,
     Applicant,
     Found,
+    candidate_details,
     document_number,
     find,
+    judge,
+    listed_documents,
     rebuild_entry_keys,
+    with_entries,
 )
 from consular.screening.signals import subject_screened
 from consular.versions import StaleVersion, update_if_current
@@ -96,7 +101,7 @@ def _clean_documents(documents: Sequence[dict]) -> list[dict]:
 
 
 def _write_subject_keys(subject: ScreeningSubject, applicant: Applicant) -> None:
-    keys = applicant.keys()
+    keys = applicant.screening_keys()
     stored = set(subject.keys.values_list("key", flat=True))
     if stored == keys:
         return
@@ -301,26 +306,37 @@ def rescreen_after_import(import_id: int) -> Rescreen:
         rows = rows.values_list("subject_id", "key")
         for subject_id, key in rows:
             entries_by_subject[subject_id] |= entries_by_key[key]
-    system = Actor.system(
-        Office.objects.filter(kind=Office.Kind.HQ).order_by("pk").first() or Office.objects.get(code=run.office_code)
-    )
-    for subject_id, entry_ids in sorted(entries_by_subject.items()):
-        with transaction.atomic():
-            subject = (
-                ScreeningSubject.objects.select_for_update(of=("self",))
-                .select_related("case__person")
-                .filter(pk=subject_id)
-                .open()
-                .first()
-            )
-            if subject is None:
+    # The system acting for HQ, which publishes the lists (the importing office, where there is no HQ).
+    office = Office.objects.filter(kind=Office.Kind.HQ).order_by("pk").first()
+    office = office or Office.objects.filter(code=run.office_code).first() or Office.objects.order_by("pk").first()
+    system = Actor.system(office)
+    # The changed entries are read once; each applicant is judged against those sharing a key, with no query,
+    # and only an applicant with a hit is locked and written.
+    in_force = set()
+    for ids in _chunks(changed):
+        in_force |= set(ListEntry.objects.listed().filter(pk__in=ids).values_list("pk", flat=True))
+    candidates = candidate_details(sorted(in_force))
+    documents = listed_documents(entry_ids=sorted(in_force))
+    subject_ids = sorted(entries_by_subject)
+    for ids in _chunks(subject_ids, 500):
+        subjects = ScreeningSubject.objects.open().filter(pk__in=ids).select_related("case__person")
+        for subject in subjects:
+            among = entries_by_subject[subject.pk] & in_force
+            applicant = Applicant.of(subject.case.person, subject.documents)
+            verdicts = judge(applicant, {pk: candidates[pk] for pk in among}, documents, among)
+            report.subjects += 1
+            report.candidates_scored += len(among)
+            if not verdicts:
                 continue
-            screening = find(Applicant.of(subject.case.person, subject.documents), among=entry_ids)
-            written = _write_hits(subject, screening.found)
-            _audit_reopened(system, written.reopened)
-        report.subjects += 1
-        report.candidates_scored += screening.candidates_scored
-        report.hits_found += written.changed
+            with transaction.atomic():
+                locked = (
+                    ScreeningSubject.objects.select_for_update(of=("self",)).filter(pk=subject.pk, closed=False).first()
+                )
+                if locked is None:
+                    continue
+                written = _write_hits(locked, with_entries(verdicts))
+                _audit_reopened(system, written.reopened)
+            report.hits_found += written.changed
     if report.delisted:
         delisted_on = dict(
             EntryVersion.objects.filter(made_by=run, entry_id__in=report.delisted).values_list(

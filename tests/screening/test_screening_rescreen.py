@@ -4,7 +4,7 @@ from xml.etree.ElementTree import SubElement
 
 import pytest
 
-from consular.screening import screening
+from consular.screening import screening, screening_actions
 from consular.screening.models import ListEntry, ScreeningHit
 from consular.screening.screening_actions import clear_hit, rescreen_after_import
 from tests.identity.factories import actor_for
@@ -61,8 +61,9 @@ def test_only_the_changed_entries_are_screened_again(excerpt_xml, un_list, hq_ac
     assert not applicants["benali"].hits.exists()
     before = {hit.pk: (hit.version, hit.updated_at) for hit in ScreeningHit.objects.all()}
     scored = []
-    details = screening._entries_with_details
-    monkeypatch.setattr(screening, "_entries_with_details", lambda ids: scored.extend(ids) or details(ids))
+    details = screening.candidate_details
+    for module in (screening, screening_actions):
+        monkeypatch.setattr(module, "candidate_details", lambda ids: scored.extend(ids) or details(ids))
 
     report = import_un(_newer_edition(excerpt_xml), un_list, hq_actor)
     rescreen = rescreen_after_import(report.run.pk)
@@ -135,3 +136,15 @@ def test_a_cleared_hit_whose_entry_changed_is_opened_again(excerpt_xml, un_list,
 
     hit.refresh_from_db()
     assert (hit.status, hit.reopened_after_version, hit.entry_version) == (ScreeningHit.Status.OPEN, 2, 3)
+
+
+def test_a_closed_subject_is_not_screened_again(excerpt_xml, un_list, hq_actor, applicants, nyc_officer):
+    from consular.screening.screening_actions import close_subject
+
+    close_subject(applicants["benali"].case, by=actor_for(nyc_officer))
+
+    report = import_un(_newer_edition(excerpt_xml), un_list, hq_actor)
+    rescreen = rescreen_after_import(report.run.pk)
+
+    assert rescreen.subjects == 0
+    assert not applicants["benali"].hits.exists()
