@@ -43,6 +43,9 @@ def forms_in(context: template.Context) -> list[BaseForm]:
         elif depth and isinstance(value, list | tuple):
             for item in value[:ROWS_LOOKED_AT]:
                 add(item, depth - 1)
+        elif depth and isinstance(value, dict):  # a page's forms by name: {"approve": …, "refuse": …}
+            for item in list(value.values())[:ROWS_LOOKED_AT]:
+                add(item, depth - 1)
         elif depth and dataclasses.is_dataclass(value) and not isinstance(value, type):
             for field in dataclasses.fields(value):
                 add(getattr(value, field.name), depth - 1)

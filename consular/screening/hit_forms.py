@@ -25,6 +25,13 @@ class AdjudicateForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The page writes each decision's form by hand; the error summary links to the field of the one posted.
+        decision = str(self.data.get("decision", ""))
+        note = {"clear": "clear-note", "confirm": "confirm-note"}.get(decision, "second-note")
+        self.error_summary_targets = {"reason": "clear-reason", "note": note}
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "clear" and not cleaned.get("reason"):
