@@ -169,3 +169,11 @@ def test_only_hq_officers_switch_a_list(request, signed_in, un_list, who):
 def test_a_mission_clerk_cannot_switch_a_list(signed_in, nyc_clerk, un_list):
     url = reverse("screening:watchlist_activation", kwargs={"code": un_list.code})
     assert signed_in(nyc_clerk).post(url, {"active": "off"}).status_code == 404
+
+
+def test_the_list_page_offers_hq_officers_the_opposite_of_its_state(signed_in, hq_officer, auditor, un_list):
+    url = reverse("screening:watchlist_detail", kwargs={"code": un_list.code})
+    assert 'name="active" value="off"' in signed_in(hq_officer).get(url).content.decode()
+    assert 'name="active"' not in signed_in(auditor).get(url).content.decode()
+    Watchlist.objects.filter(pk=un_list.pk).update(active=False)
+    assert 'name="active" value="on"' in signed_in(hq_officer).get(url).content.decode()

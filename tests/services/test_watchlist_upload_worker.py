@@ -27,7 +27,10 @@ def test_a_worker_imports_an_uploaded_file(shared_protected_folder, celery_worke
         "delay",
         lambda job_id: tasks.run_import_job.apply_async((job_id,), queue=celery_worker.queue),
     )
-    watchlist = Watchlist.objects.get(code="un-sc")
+    # Created by migration 0002, unless an earlier transactional test's flush emptied the table.
+    watchlist, _created = Watchlist.objects.get_or_create(
+        code="un-sc", defaults={"kind": Watchlist.Kind.SANCTIONS, "name": "UN Security Council Consolidated List"}
+    )
 
     job = uploads.queue_upload(
         watchlist,
