@@ -25,6 +25,8 @@ def main() -> int:
     args = parser.parse_args()
 
     python = sys.executable
+    # One cache for the web server and the worker (a watchlist upload's progress), on disk like the rest of var/.
+    os.environ.setdefault("CACHE_URL", f"file://{os.path.abspath('var/cache')}")
     # The beat schedule file comes from settings (CELERY_BEAT_SCHEDULE_FILENAME, under var/).
     commands = {
         "web": [python, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],

@@ -146,7 +146,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("CACHE_URL", "").startswith("redis"):
+if os.environ.get("CACHE_URL", "").startswith("file://"):
+    # `make run`: the web server and the worker are two processes; what one writes (an upload's progress)
+    # the other must read, and neither needs a server for it.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CACHE_URL"].removeprefix("file://"),
+        }
+    }
+elif os.environ.get("CACHE_URL", "").startswith("redis"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

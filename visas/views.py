@@ -95,7 +95,7 @@ def application_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "rows": rows, "first_query": first_query, "next_query": next_query,
         "first_page": not (form.is_bound and form.data.get("after")),
-        "may_take_in": actor.handles_cases and actor.office.kind != Office.Kind.HQ,
+        "may_take_in": actor.handles_cases,
         "at_hq": actor.office.kind == Office.Kind.HQ,
         "statuses": [(Status.UNDER_REVIEW, Status.UNDER_REVIEW.label), (Status.INSTRUCTED, Status.INSTRUCTED.label),
                      (Status.REFERRED, Status.REFERRED.label), (Status.APPROVED, Status.APPROVED.label)],

@@ -3,6 +3,7 @@
 import io
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from PIL import Image
 
@@ -17,6 +18,7 @@ from tests.identity.factories import PersonFactory
 FAMILY_REGISTER_DATED_DAYS_BEFORE = 30
 
 
+@cache  # the same bytes every time: made once per process, the noise is slow
 def passport_photo(width: int = 413, height: int = 531, image_format: str = "JPEG") -> bytes:
     """A plain 35 x 45 mm photo at 300 dpi that passes the checks: light background, a darker face."""
     image = Image.new("RGB", (width, height), (235, 235, 235))

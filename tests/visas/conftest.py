@@ -1,8 +1,16 @@
 import pytest
+from django.utils import translation
 
 from consular.documents import signing
 from tests.identity.factories import actor_for
 from tests.visas.factories import exchange_rates, foreign_applicant
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages the tests read, in English (the site's default language is Japanese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

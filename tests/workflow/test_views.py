@@ -523,7 +523,7 @@ def test_each_status_is_offered_once_under_its_own_case_type(english, nyc_clerk)
     from consular.workflow.forms import grouped_status_choices
 
     groups = grouped_status_choices()[1:]
-    assert {str(label) for label, _choices in groups} == {"General enquiry", "Passport application"}
+    assert {str(label) for label, _choices in groups} == {"General enquiry", "Passport application", "Visa application"}
     for _label, choices in groups:
         labels = [str(label) for _value, label in choices]
         assert len(labels) == len(set(labels))
@@ -532,6 +532,7 @@ def test_each_status_is_offered_once_under_its_own_case_type(english, nyc_clerk)
     with translation.override("ja"):
         page = english(nyc_clerk).get(QUEUE, HTTP_ACCEPT_LANGUAGE="ja").text
     assert page.count('<optgroup label="一般照会">') == 1 and page.count('<optgroup label="旅券申請">') == 1
+    assert page.count('<optgroup label="査証申請">') == 1
 
 
 def test_a_status_of_another_case_type_than_the_chosen_one_is_a_clear_400(english, nyc_clerk, case):
