@@ -256,7 +256,7 @@ def arabic_compounds(words: tuple[str, ...]) -> tuple[str, ...]:
 # SHEIKH HASSAN = HASSAN); only words that are never given names are dropped (not HAFIZ, SAYED).
 HONORIFICS = frozenset({
     "DR", "DOCTOR", "HAJI", "HAJJI", "ALHAJI", "ALHAJ", "MULLAH", "MULLA", "MAULAVI", "MAULAWI", "MAWLAWI", "MAWLAVI",
-    "MAULANA", "SHEIKH", "SHAYKH", "SHAIKH", "MUFTI", "ENG", "ENGINEER",
+    "MAULANA", "SHEIKH", "SHAYKH", "SHAIKH", "MUFTI", "ENG", "ENGINEER", "GENERAL", "COLONEL", "USTAD", "USTADH",
 })  # fmt: skip
 
 
@@ -840,7 +840,8 @@ def _name_similarity(
         given, given_why = compare_names(a.given, b.given, readings, tables, True)
         straight = (family + given) / 2
         first_given_close = True
-        given_a, given_b = name_words(a.given), name_words(b.given)
+        given_a = [word for word in name_words(a.given) if word not in PARTICLES] or [""]
+        given_b = [word for word in name_words(b.given) if word not in PARTICLES] or [""]
         if given < 1 and len(given_a) >= 2 and len(given_b) >= 2:
             # OMAR SABAWI IBRAHIM is not AYMAN SABAWI IBRAHIM: brothers share every name but their own.
             first_a, first_b = given_a[0], given_b[0]
