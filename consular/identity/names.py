@@ -256,7 +256,7 @@ def arabic_compounds(words: tuple[str, ...]) -> tuple[str, ...]:
 # SHEIKH HASSAN = HASSAN); only words that are never given names are dropped (not HAFIZ, SAYED).
 HONORIFICS = frozenset({
     "DR", "DOCTOR", "HAJI", "HAJJI", "ALHAJI", "ALHAJ", "MULLAH", "MULLA", "MAULAVI", "MAULAWI", "MAWLAWI", "MAWLAVI",
-    "MAULANA", "SHEIKH", "SHAYKH", "SHAIKH", "MUFTI", "ENG", "ENGINEER",
+    "MAULANA", "SHEIKH", "SHAYKH", "SHAIKH", "MUFTI", "ENG", "ENGINEER", "GENERAL", "COLONEL", "USTAD", "USTADH",
 })  # fmt: skip
 
 
@@ -379,6 +379,10 @@ ARABIC_GIVEN_NAMES = NameTable(
         "ISA ISSA EISA AISSA", "MUSA MOUSSA MOUSA MOOSA", "YAQUB YAKUB YACOUB YAQOOB", "ZAKARIYA ZAKARIA ZAKARIYYA",
         "MANSUR MANSOUR MANSOOR", "MAJID MAJEED MAJED", "AZIZ AZEEZ", "RAHIM RAHEEM", "KARIM KAREEM", "NASIR NASSER"
         " NASER NASSIR NASEER", "FAISAL FAYSAL FAYCAL", "TARIQ TAREK TARIK TAREQ",
+        # Persian and South-Asian spellings of the same names
+        "HUSSEIN HOSEIN HOSAIN HOSSAIN HUSEIN", "MURTAZA MORTEZA MORTAZA MURTADA MURTADHA", "REZA RIDA RIDHA REZAH",
+        "MAHDI MEHDI MAHDY", "JAFAR JAAFAR JAFFAR DJAFAR", "BAQIR BAQER BAKR BAKER BAGHER BAQR", "ISLAMI ESLAMI",
+        "SALIMI SALEEMI", "DAWOOD DAWUD DAOUD DAUD DOWOOD", "NASRULLAH NASROLLAH", "HABIBULLAH HABIBOLLAH",
     ),
 )  # fmt: skip
 
@@ -519,6 +523,11 @@ def blocking_keys(family: str, given: str) -> set[str]:
             initials = {phonetic_key(variant)[:1] for variant in (partner.full, partner.core) if variant} or {""}
             keys |= {f"{phonetic_key(variant)}:{initial}" for variant in own.variants() for initial in initials}
     keys |= word_pair_keys(family, given)
+    # ABDUL BASIR is one word (ABDALBASIR) in one record and two in another, where BASIR keys
+    # with the initial of ABDUL: key the compound's name the same way.
+    for word in name_words(f"{given} {family}"):
+        if word.startswith("ABDAL") and len(word) > len("ABDAL") + 1:
+            keys.add(f"{phonetic_key(name_keys(word[len('ABDAL') :], TRANSLITERATION).full)}:A")
     # A word in a variant table also keys its class (RHEE keys as LEE), whatever the nationality:
     # blocking only has to find the candidates, and `score` decides whether the table applies.
     for own, partner in ((family, given), (given, family)):
@@ -583,7 +592,7 @@ class PartialDate:
 # typing error explains takes points away: same name, different birthday is a different person.
 NAME_POINTS = 70
 BIRTH_DATE_POINTS = {
-    "same": 20, "swapped": 18, "typo": 17, "year": 16, "consistent": 15, "unknown": 10, "different": -25,
+    "same": 20, "swapped": 18, "typo": 17, "year": 16, "consistent": 17, "unknown": 10, "different": -25,
 }  # fmt: skip
 NATIONALITY_POINTS = {"same": 10, "unknown": 5, "different": 0}
 MATCH_THRESHOLD = 85.0  # same name with nothing else known (85) still matches; a clerk confirms
@@ -835,10 +844,15 @@ def _name_similarity(
         given, given_why = compare_names(a.given, b.given, readings, tables, True)
         straight = (family + given) / 2
         first_given_close = True
-        given_a, given_b = name_words(a.given), name_words(b.given)
+        given_a = [word for word in name_words(a.given) if word not in PARTICLES] or [""]
+        given_b = [word for word in name_words(b.given) if word not in PARTICLES] or [""]
         if given < 1 and len(given_a) >= 2 and len(given_b) >= 2:
             # OMAR SABAWI IBRAHIM is not AYMAN SABAWI IBRAHIM: brothers share every name but their own.
-            first_given_close = compare_names(given_a[0], given_b[0], readings, tables)[0] >= CLOSE
+            first_a, first_b = given_a[0], given_b[0]
+            first_given_close = (
+                compare_names(first_a, first_b, readings, tables)[0] >= CLOSE
+                or _consonants(first_a) == _consonants(first_b)  # RAED ~ RIAD: only the vowels differ
+            )
         across_1, why_1 = compare_names(a.family, b.given, readings, tables)
         across_2, why_2 = compare_names(a.given, b.family, readings, tables)
         swapped = (across_1 + across_2) / 2 * SWAPPED_ORDER

@@ -11,10 +11,22 @@ from consular.identity.models import IdentityDocument, Person, Sex
 from tests.api.conftest import assert_problem, send_json
 from tests.identity.factories import IdentityDocumentFactory, actor_for
 
-HANAKO = {"family_name": "OHNO", "given_names": "HANAKO", "sex": Sex.FEMALE, "birth_year": 1984, "birth_month": 7,
-          "birth_day": 3, "nationalities": ["JPN"]}
-PASSPORT = {"kind": "passport", "number": "TR 123-4567", "issuing_state": "jpn", "issued_on": "2019-04-02",
-            "expires_on": "2029-04-01"}
+HANAKO = {
+    "family_name": "OHNO",
+    "given_names": "HANAKO",
+    "sex": Sex.FEMALE,
+    "birth_year": 1984,
+    "birth_month": 7,
+    "birth_day": 3,
+    "nationalities": ["JPN"],
+}
+PASSPORT = {
+    "kind": "passport",
+    "number": "TR 123-4567",
+    "issuing_state": "jpn",
+    "issued_on": "2019-04-02",
+    "expires_on": "2029-04-01",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -69,8 +81,9 @@ def test_a_number_the_state_already_issued_is_refused_next_to_it_and_saves_nothi
 
 
 def test_an_expiry_before_the_issue_and_a_bad_state_are_refused_and_save_nothing(signed_in, nyc_clerk, hanako):
-    response = signed_in(nyc_clerk).post(page(hanako), PASSPORT | {"status": "valid", "expires_on": "2018-01-01",
-                                                                  "issuing_state": "J1"})
+    response = signed_in(nyc_clerk).post(
+        page(hanako), PASSPORT | {"status": "valid", "expires_on": "2018-01-01", "issuing_state": "J1"}
+    )
     assert response.status_code == 400
     assert 'href="#id_expires_on"' in response.text and 'href="#id_issuing_state"' in response.text
     assert not IdentityDocument.unscoped.exists()
@@ -90,9 +103,17 @@ def test_the_api_adds_a_document_and_a_retry_with_the_same_key_adds_nothing(sign
     client, key = signed_in(nyc_clerk), str(uuid.uuid4())
     first = post(client, hanako, PASSPORT, key=key)
     assert first.status_code == 201, first.content
-    assert first.json() | {"id": 0} == {"id": 0, "person": hanako.pk, "kind": "passport", "number": "TR1234567",
-                                         "issuing_state": "JPN", "issued_on": "2019-04-02",
-                                         "expires_on": "2029-04-01", "status": "valid", "version": 1}
+    assert first.json() | {"id": 0} == {
+        "id": 0,
+        "person": hanako.pk,
+        "kind": "passport",
+        "number": "TR1234567",
+        "issuing_state": "JPN",
+        "issued_on": "2019-04-02",
+        "expires_on": "2029-04-01",
+        "status": "valid",
+        "version": 1,
+    }
     again = post(client, hanako, PASSPORT, key=key)
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert IdentityDocument.unscoped.count() == 1
@@ -105,8 +126,9 @@ def test_the_api_lists_the_persons_documents(signed_in, nyc_clerk, hanako):
 
 
 def test_the_api_refuses_what_the_schema_forbids_as_a_400_per_field_and_saves_nothing(signed_in, nyc_clerk, hanako):
-    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"kind": "visa", "issuing_state": "ZZ9",
-                                                                          "number": 1234567}), 400)
+    body = assert_problem(
+        post(signed_in(nyc_clerk), hanako, PASSPORT | {"kind": "visa", "issuing_state": "ZZ9", "number": 1234567}), 400
+    )
     assert {error["field"] for error in body["errors"]} == {"kind", "issuing_state", "number"}
     assert not IdentityDocument.unscoped.exists()
 
@@ -115,8 +137,9 @@ def test_the_api_refuses_what_the_rules_refuse_as_a_422_per_field_and_saves_noth
     body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"expires_on": "2018-01-01"}), 422)
     assert [error["field"] for error in body["errors"]] == ["expires_on"]
     # A code of the right shape that no state has, and a number that is not letters and digits.
-    body = assert_problem(post(signed_in(nyc_clerk), hanako, PASSPORT | {"issuing_state": "KOC", "number": "TR#1"}),
-                          422)
+    body = assert_problem(
+        post(signed_in(nyc_clerk), hanako, PASSPORT | {"issuing_state": "KOC", "number": "TR#1"}), 422
+    )
     assert {error["field"] for error in body["errors"]} == {"issuing_state", "number"}
     assert not IdentityDocument.unscoped.exists()
 

@@ -19,8 +19,15 @@ from consular.identity.names import PartialDate
 from tests.api.conftest import send_json
 from tests.identity.factories import actor_for
 
-TANAKA = {"family_name": "TANAKA", "given_names": "MIDORI", "sex": Sex.FEMALE, "birth_year": 1979,
-          "birth_month": 11, "birth_day": 23, "nationalities": ["JPN"]}
+TANAKA = {
+    "family_name": "TANAKA",
+    "given_names": "MIDORI",
+    "sex": Sex.FEMALE,
+    "birth_year": 1979,
+    "birth_month": 11,
+    "birth_day": 23,
+    "nationalities": ["JPN"],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +50,10 @@ def _as_api(body: dict) -> dict:
 
 def _form(**changes) -> dict:
     fields = {**TANAKA, **changes}
-    return {**{name: str(value) for name, value in fields.items() if name != "nationalities"},
-            "nationalities": " ".join(fields["nationalities"])}
+    return {
+        **{name: str(value) for name, value in fields.items() if name != "nationalities"},
+        "nationalities": " ".join(fields["nationalities"]),
+    }
 
 
 # What the caller learns
@@ -122,8 +131,9 @@ def test_a_check_answered_409_is_audited_although_the_request_rolls_back(at_new_
 def test_repeated_near_miss_probes_are_stopped_for_the_hour(at_new_york, london_clerk, signed_in):
     by = actor_for(london_clerk)
     for day in range(20, 20 + actions.NEAR_MISSES_PER_HOUR):  # days near the true 23rd: each a near miss
-        found = actions.check_for_duplicates(by=by, family_name="TANAKA", given_names="MIDORI",
-                                             date_of_birth=PartialDate(1979, 11, day))
+        found = actions.check_for_duplicates(
+            by=by, family_name="TANAKA", given_names="MIDORI", date_of_birth=PartialDate(1979, 11, day)
+        )
         assert found.hidden  # each one met New York's record: a near miss
     before = Person.unscoped.count()
     client = signed_in(london_clerk)
@@ -149,8 +159,9 @@ def test_the_same_question_asked_twice_counts_once(at_new_york, london_clerk):
 def test_the_page_refuses_paused_checks_clearly_and_saves_nothing(at_new_york, london_clerk, signed_in):
     by = actor_for(london_clerk)
     for day in range(20, 20 + actions.NEAR_MISSES_PER_HOUR):  # days near the true 23rd: each a near miss
-        actions.check_for_duplicates(by=by, family_name="TANAKA", given_names="MIDORI",
-                                     date_of_birth=PartialDate(1979, 11, day))
+        actions.check_for_duplicates(
+            by=by, family_name="TANAKA", given_names="MIDORI", date_of_birth=PartialDate(1979, 11, day)
+        )
     before = Person.unscoped.count()
     response = signed_in(london_clerk).post(reverse("identity:person_create"), _form(birth_year="1988"))
     assert response.status_code == 429
@@ -201,8 +212,9 @@ def test_hq_marks_a_pair_distinct_with_a_reason_audited(review, hq_officer, sign
     assert decided.status_code == 302
     review.refresh_from_db()
     assert (review.status, review.decided_by) == (DuplicateReview.Status.DISTINCT, "hq_officer")
-    assert AuditEntry.unscoped.filter(object_type="identity.duplicatereview", object_id=str(review.pk),
-                                      action="update").exists()
+    assert AuditEntry.unscoped.filter(
+        object_type="identity.duplicatereview", object_id=str(review.pk), action="update"
+    ).exists()
 
 
 def test_a_review_names_who_raised_and_who_decided_it_by_name(review, hq_officer, signed_in):
@@ -227,13 +239,22 @@ def test_an_hq_supervisor_links_the_records_and_the_mission_then_reads_the_kept_
     review, hq_supervisor, hq_officer, london_clerk, signed_in
 ):
     url = reverse("identity:review_detail", kwargs={"pk": review.pk})
-    officer = signed_in(hq_officer).post(url, {"decision": "same_person", "note": "", "version": review.version,
-                                               "person_version": 1, "candidate_version": 1})
+    officer = signed_in(hq_officer).post(
+        url,
+        {"decision": "same_person", "note": "", "version": review.version, "person_version": 1, "candidate_version": 1},
+    )
     assert officer.status_code == 403  # merging is a supervisor's step
     client = _reauthenticated(signed_in(hq_supervisor))
-    response = client.post(url, {"decision": "same_person", "note": "Same passport number on file.",
-                                 "version": review.version, "person_version": review.person.version,
-                                 "candidate_version": review.candidate.version})
+    response = client.post(
+        url,
+        {
+            "decision": "same_person",
+            "note": "Same passport number on file.",
+            "version": review.version,
+            "person_version": review.person.version,
+            "candidate_version": review.candidate.version,
+        },
+    )
     assert response.status_code == 302, response.content
     review.refresh_from_db()
     assert review.status == DuplicateReview.Status.SAME_PERSON
@@ -261,9 +282,16 @@ def test_hq_home_counts_the_waiting_reviews_and_links_to_them(review, hq_officer
 
 def test_a_merge_without_a_fresh_confirmation_keeps_the_page_and_merges_nothing(review, hq_supervisor, signed_in):
     url = reverse("identity:review_detail", kwargs={"pk": review.pk})
-    response = signed_in(hq_supervisor).post(url, {
-        "decision": "same_person", "note": "Same passport number.", "version": review.version,
-        "person_version": review.person.version, "candidate_version": review.candidate.version})
+    response = signed_in(hq_supervisor).post(
+        url,
+        {
+            "decision": "same_person",
+            "note": "Same passport number.",
+            "version": review.version,
+            "person_version": review.person.version,
+            "candidate_version": review.candidate.version,
+        },
+    )
     assert response.status_code == 403
     assert "Confirm it is you" in response.content.decode() and "Same passport number." in response.content.decode()
     assert Person.unscoped.get(pk=review.person_id).merged_into_id is None

@@ -11,8 +11,7 @@ def _offices(person) -> set[str]:
 
 
 def test_the_office_that_records_a_person_may_read_them(nyc_clerk):
-    person = create_person(by=actor_for(nyc_clerk), family_name="ONO", sex="F", birth_year=1990,
-                           nationalities=["JPN"])
+    person = create_person(by=actor_for(nyc_clerk), family_name="ONO", sex="F", birth_year=1990, nationalities=["JPN"])
     assert _offices(person) == {"NYC"}
 
 
@@ -48,6 +47,7 @@ def test_a_merge_gives_the_kept_record_every_office_of_both(nyc, london, nyc_sup
     keep = PersonFactory(created_by_office=nyc)
     duplicate = PersonFactory(created_by_office=nyc)
     grant_person_access([duplicate.pk], london)
-    merge_persons(keep=keep, merge=duplicate, by=actor_for(nyc_supervisor),
-                  expected_versions=(keep.version, duplicate.version))
+    merge_persons(
+        keep=keep, merge=duplicate, by=actor_for(nyc_supervisor), expected_versions=(keep.version, duplicate.version)
+    )
     assert _offices(keep) == {"NYC", "LON"}

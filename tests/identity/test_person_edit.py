@@ -55,14 +55,17 @@ def test_the_edit_form_has_every_field_the_record_holds():
 
 
 def test_an_edit_changes_only_what_was_changed_and_is_audited(signed_in, nyc_clerk, hanako):
-    response = signed_in(nyc_clerk).post(edit_url(hanako), posted(hanako, phone="+1 646 555 0199",
-                                                                  address_home="東京都千代田区霞が関2-2-1"))
+    response = signed_in(nyc_clerk).post(
+        edit_url(hanako), posted(hanako, phone="+1 646 555 0199", address_home="東京都千代田区霞が関2-2-1")
+    )
     assert response.status_code == 302 and response["Location"] == f"/persons/{hanako.pk}/"
     hanako.refresh_from_db()
     assert (hanako.phone, hanako.address_home, hanako.version) == ("+16465550199", "東京都千代田区霞が関2-2-1", 2)
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_id=str(hanako.pk)).get()
     assert entry.changes == {
-        "phone": ["+12125550100", "+16465550199"], "address_home": ["", "東京都千代田区霞が関2-2-1"]}
+        "phone": ["+12125550100", "+16465550199"],
+        "address_home": ["", "東京都千代田区霞が関2-2-1"],
+    }
 
 
 def test_a_stale_edit_is_a_409_that_keeps_what_was_typed_and_saves_nothing(signed_in, nyc_clerk, hanako):
@@ -79,8 +82,9 @@ def test_a_stale_edit_is_a_409_that_keeps_what_was_typed_and_saves_nothing(signe
 
 
 def test_bad_input_is_a_400_next_to_the_fields_and_saves_nothing(signed_in, nyc_clerk, hanako):
-    response = signed_in(nyc_clerk).post(edit_url(hanako), posted(hanako, phone="12", family_name="Ohno1",
-                                                                  honseki_prefecture="13", nationalities="USA"))
+    response = signed_in(nyc_clerk).post(
+        edit_url(hanako), posted(hanako, phone="12", family_name="Ohno1", honseki_prefecture="13", nationalities="USA")
+    )
     assert response.status_code == 400
     assert 'href="#id_phone"' in response.text and 'href="#id_family_name"' in response.text
     assert 'href="#id_honseki_prefecture"' in response.text  # a honseki is for Japanese nationals only

@@ -245,8 +245,14 @@ def test_a_new_name_or_year_of_birth_rewrites_every_office_s_copy(nyc_clerk, lon
     open_case("enquiry", person=person, by=actor_for(london_clerk))
     before = office_copies(person)
 
-    update_person(person, by=actor_for(nyc_clerk), expected_version=person.version, family_name="SUZUKI",
-                  family_name_reading="", birth_year=1985)
+    update_person(
+        person,
+        by=actor_for(nyc_clerk),
+        expected_version=person.version,
+        family_name="SUZUKI",
+        family_name_reading="",
+        birth_year=1985,
+    )
 
     assert office_copies(person) == keys_at(person, "NYC", "LON") != before
     assert {year for _code, _key, year in office_copies(person)} == {1985}
@@ -260,8 +266,9 @@ def test_a_merge_gives_the_kept_person_s_keys_to_every_office_of_both_and_drops_
     merged = on_file(london_clerk, family_name="OONO", family_name_reading="")
     open_case("enquiry", person=merged, by=actor_for(nyc_clerk))  # so New York's supervisor may merge it
 
-    merge_persons(keep=keep, merge=merged, by=actor_for(nyc_supervisor),
-                  expected_versions=(keep.version, merged.version))
+    merge_persons(
+        keep=keep, merge=merged, by=actor_for(nyc_supervisor), expected_versions=(keep.version, merged.version)
+    )
 
     assert not OfficeNameKey.objects.filter(person=merged).exists()
     assert office_copies(keep) == keys_at(keep, "NYC", "LON")
@@ -279,8 +286,9 @@ def persons_at_each_office(nyc_clerk, london_clerk, osaka, hq_officer):
 
 
 @pytest.mark.parametrize("member", CAST)
-def test_search_finds_exactly_the_persons_each_member_of_the_cast_may_read(request, persons_at_each_office,
-                                                                           member, osaka):
+def test_search_finds_exactly_the_persons_each_member_of_the_cast_may_read(
+    request, persons_at_each_office, member, osaka
+):
     if member == "osaka_client":
         actor = Actor(office=osaka, role="officer", api_client=request.getfixturevalue("osaka_client")[0])
     else:
@@ -328,9 +336,7 @@ def test_a_small_office_s_search_reads_its_own_keys_not_the_table_s(nyc, london_
 
 def on_record(count: int, office) -> None:
     """`count` namesakes recorded at `office`, written in bulk with the keys and access rows the actions write."""
-    persons = Person.unscoped.bulk_create(
-        Person(created_by_office=office, **HANAKO) for _ in range(count)
-    )
+    persons = Person.unscoped.bulk_create(Person(created_by_office=office, **HANAKO) for _ in range(count))
     keys = person_name_keys(persons[0])
     PersonNameKey.objects.bulk_create(
         PersonNameKey(person=person, key=key, birth_year=person.birth_year) for person in persons for key in keys
