@@ -20,7 +20,8 @@ from visas.models import Status, VisaApplication
 pytestmark = pytest.mark.browser
 
 
-def test_a_referral_to_hq_and_back(staff_page: Page, visa_data):
+@pytest.mark.usefixtures("visa_data")
+def test_a_referral_to_hq_and_back(staff_page: Page):
     page = staff_page
     person = applicant(family_name="SHARMA", given_names="ANIL", sex="M", birth_year=1968, birth_month=11,
                        birth_day=2, nationalities=["IND"])
