@@ -190,7 +190,8 @@ def test_a_listed_applicant_waits_for_two_people_to_clear_the_hit_then_is_approv
 
     # A supervisor finds it in the clearances queue and agrees.
     sign_in(page, "nyc_supervisor")
-    page.goto("/screening/clearances/")
+    page.locator("nav.site-nav").get_by_role("link", name=ja("Visas")).click()
+    page.get_by_role("link", name=ja("Clearances awaiting a second person")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ja("Clearances awaiting a second person"))
     shot(page, "clearances")
     page.get_by_role("link", name=reference).click()
