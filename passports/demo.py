@@ -4,13 +4,12 @@ Never for production. New York has one to check, one to decide, one waiting at H
 way back and one ready for collection; Osaka one to check and one on its way. Every step goes through the real actions.
 """
 
-import io
 from datetime import date, timedelta
 
 from django.db import transaction
 from django_scopes import scope
-from PIL import Image, ImageDraw
 
+from consular.documents.demo import demo_photo
 from consular.identity.actions import create_person
 from consular.identity.models import Person
 from consular.offices.models import ApiClient, Membership, Office, Role
@@ -50,17 +49,6 @@ APPLICANTS = [
 ]
 # Who decides at each office: the officer at a mission, the clerk's own office system at a prefecture.
 DECIDER = {"NYC": "nyc_officer", "OSA": None}
-
-
-def demo_photo() -> bytes:
-    """A plain 35 x 45 mm placeholder at 300 dpi: light background, a darker oval where the face goes."""
-    image = Image.new("RGB", (413, 531), (235, 235, 235))
-    ImageDraw.Draw(image).ellipse((120, 110, 293, 360), fill=(150, 110, 90))
-    # A little grain, as a camera gives: a flat image compresses below the 10 KB a real photo has.
-    image = Image.blend(image, Image.effect_noise(image.size, 40).convert("RGB"), 0.12)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
 
 
 def _actor(username: str, office_code: str) -> Actor:
