@@ -248,7 +248,7 @@ def _respond(request, reference: str, *, status_code: int = status.HTTP_200_OK, 
 # ---------------------------------------------------------------------------------------
 
 
-class ApplicationRequest(serializers.Serializer):
+class VisaApplicationRequest(serializers.Serializer):
     person = Integer(
         required=False, allow_null=True, min_value=1, help_text="Id of an existing person your mission may read."
     )
@@ -294,11 +294,11 @@ class ApplicationRequest(serializers.Serializer):
     note = Text(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
-class WithdrawalRequest(serializers.Serializer):
+class VisaWithdrawalRequest(serializers.Serializer):
     note = Text(max_length=NOTE_MAX_LENGTH, help_text="Why the applicant withdraws.")
 
 
-class ListFilters(QueryParameters):
+class VisaListFilters(QueryParameters):
     changed_since = serializers.DateTimeField(required=False)
 
 
@@ -345,7 +345,7 @@ class ApplicationList(APIView):
         ],
     )
     def get(self, request):
-        filters = ListFilters(data=request.query_params)
+        filters = VisaListFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         applications = VisaApplication.objects.all()
         since = filters.validated_data.get("changed_since")
@@ -366,7 +366,7 @@ class ApplicationList(APIView):
             "applicant's nationality needs no visa for is a 422 `no-visa-needed` saying so."
         ),
         parameters=[IDEMPOTENCY_KEY],
-        request=ApplicationRequest,
+        request=VisaApplicationRequest,
         responses={
             201: APPLICATION,
             400: OpenApiResponse(PROBLEM, description="The body does not match this schema; nothing was saved."),
@@ -410,7 +410,7 @@ class ApplicationList(APIView):
         actor = acting_actor(request)
         if actor.office.kind != Office.Kind.MISSION:
             raise PermissionDenied(_("Visa applications are taken at missions and by the agencies accredited to one."))
-        body = ApplicationRequest(data=request.data)
+        body = VisaApplicationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         require_one_applicant(data)
@@ -509,14 +509,14 @@ class ApplicationWithdrawal(APIView):
         operation_id="visa_application_withdrawal_create",
         description="The applicant withdraws, while the application is undecided; the case is closed.",
         parameters=[IDEMPOTENCY_KEY, IF_MATCH],
-        request=WithdrawalRequest,
+        request=VisaWithdrawalRequest,
         responses=WRITE_RESPONSES,
         examples=[OpenApiExample("Withdrawn", request_only=True, value={"note": "The trip is cancelled."})],
     )
     @idempotent
     def post(self, request, reference):
         application = _visible_application(reference, for_update=True)
-        body = WithdrawalRequest(data=request.data)
+        body = VisaWithdrawalRequest(data=request.data)
         body.is_valid(raise_exception=True)
         _application_version, case_version = expected_case_row_versions(request, application)
         actor: Actor = acting_actor(request)
