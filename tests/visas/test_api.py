@@ -3,6 +3,7 @@
 import base64
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.utils import translation
@@ -61,23 +62,20 @@ def other_actor(other_agency) -> Actor:
     return Actor(office=client.office, role=Role.CLERK, api_client=client)
 
 
-def body_for(person, **overrides) -> dict:
-    body = {
-        "person": person.pk,
+def body_for(applicant, **overrides) -> dict:
+    arrival = applicant.created_by_office.local_today() + timedelta(days=30)
+    return {
+        "person": applicant.pk,
         "category": "tourism",
         "entries": "single",
         "purpose": "Sightseeing in Kyoto",
-        "arrival_on": (person.created_by_office.local_today().toordinal() + 30),
+        "arrival_on": arrival.isoformat(),
         "stay_days": 14,
-        "passport_mrz": passport_mrz(person),
+        "passport_mrz": passport_mrz(applicant),
         "passport_issued_on": "2020-01-10",
         "itinerary": "Tokyo 5 nights, Kyoto 9 nights",
         "photo": base64.b64encode(passport_photo()).decode(),
-    }
-    from datetime import date
-
-    body["arrival_on"] = date.fromordinal(body["arrival_on"]).isoformat()
-    return body | overrides
+    } | overrides
 
 
 def post(client, body, key=None):
@@ -105,8 +103,9 @@ def assert_nothing_about_screening(document) -> None:
 # --- submitting ------------------------------------------------------------------------------------
 
 
-def test_an_agency_submits_an_application_for_a_known_person(agency_api, agency, applicant,
-                                                              django_capture_on_commit_callbacks):
+def test_an_agency_submits_an_application_for_a_known_person(
+    agency_api, agency, applicant, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(agency_api, body_for(applicant))
     assert response.status_code == 201, response.content
@@ -127,13 +126,14 @@ def test_an_agency_submits_an_application_for_a_known_person(agency_api, agency,
 
 def test_the_same_idempotency_key_replays_the_first_answer(agency_api, applicant):
     key = str(uuid.uuid4())
-    first = post(agency_api, body_for(applicant), key)
-    again = post(agency_api, body_for(applicant), key)
+    body = body_for(applicant)
+    first = post(agency_api, body, key)
+    again = post(agency_api, body, key)
     assert first.status_code == again.status_code == 201
     assert again["Idempotent-Replayed"] == "true"
     assert again.json()["reference"] == first.json()["reference"]
     assert VisaApplication.unscoped.count() == 1
-    assert_problem(post(agency_api, body_for(applicant, stay_days=10), key), 422)
+    assert_problem(post(agency_api, body | {"stay_days": 10}, key), 422)
 
 
 def test_an_idempotency_key_is_required(agency_api, applicant):
@@ -143,19 +143,37 @@ def test_an_idempotency_key_is_required(agency_api, applicant):
 
 
 def test_a_new_person_is_recorded_with_the_application(agency_api, nyc, rates):
-    new_person = {"family_name": "ZHAO", "given_names": "MEI", "sex": "F", "birth_year": 1991, "birth_month": 6,
-                  "birth_day": 2, "nationalities": ["CHN"]}
+    new_person = {
+        "family_name": "ZHAO",
+        "given_names": "MEI",
+        "sex": "F",
+        "birth_year": 1991,
+        "birth_month": 6,
+        "birth_day": 2,
+        "nationalities": ["CHN"],
+    }
     shaped = Person(**{k: v for k, v in new_person.items()})
-    body = body_for(foreign_applicant(nyc, family_name="QIAN"), person=None, new_person=new_person,
-                    passport_mrz=passport_mrz(shaped, number="E99887766"))
+    body = body_for(
+        foreign_applicant(nyc, family_name="QIAN"),
+        person=None,
+        new_person=new_person,
+        passport_mrz=passport_mrz(shaped, number="E99887766"),
+    )
     response = post(agency_api, body)
     assert response.status_code == 201, response.content
     assert Person.unscoped.get(pk=response.json()["person"]["id"]).family_name == "ZHAO"
 
 
 def test_a_likely_duplicate_is_a_409_and_nothing_is_saved(agency_api, applicant):
-    new_person = {"family_name": applicant.family_name, "given_names": applicant.given_names, "sex": "F",
-                  "birth_year": 1988, "birth_month": 3, "birth_day": 14, "nationalities": ["CHN"]}
+    new_person = {
+        "family_name": applicant.family_name,
+        "given_names": applicant.given_names,
+        "sex": "F",
+        "birth_year": 1988,
+        "birth_month": 3,
+        "birth_day": 14,
+        "nationalities": ["CHN"],
+    }
     persons = Person.unscoped.count()
     response = post(agency_api, body_for(applicant, person=None, new_person=new_person))
     body = assert_problem(response, 409)
@@ -164,11 +182,21 @@ def test_a_likely_duplicate_is_a_409_and_nothing_is_saved(agency_api, applicant)
 
 
 def test_field_errors_are_problems_and_nothing_is_saved(agency_api, applicant):
-    new_person = {"family_name": "ZHAO", "given_names": "MEI", "sex": "F", "birth_year": 1991,
-                  "nationalities": ["CHN"], "confirm_new": True}
+    new_person = {
+        "family_name": "ZHAO",
+        "given_names": "MEI",
+        "sex": "F",
+        "birth_year": 1991,
+        "nationalities": ["CHN"],
+        "confirm_new": True,
+    }
     persons = Person.unscoped.count()
-    response = post(agency_api, body_for(applicant, person=None, new_person=new_person, stay_days=200,
-                                         passport_mrz="P<CHNZHAO<<MEI\nE12345678"))
+    response = post(
+        agency_api,
+        body_for(
+            applicant, person=None, new_person=new_person, stay_days=200, passport_mrz="P<CHNZHAO<<MEI\nE12345678"
+        ),
+    )
     body = assert_problem(response, 422)
     fields = {error["field"] for error in body["errors"]}
     assert "passport_mrz" in fields
@@ -197,11 +225,8 @@ def test_a_prefectures_system_takes_no_visa_applications(api, osaka_client, appl
 
 
 def test_the_list_shows_only_the_agencys_own_applications_in_bounded_queries(
-        agency_api, agency_actor, other_actor, clerk, nyc, rates, django_assert_max_num_queries):
-    own = [submit(agency_actor, foreign_applicant(nyc, family_name=f"WANG{n}"),
-                  passport_mrz=None or passport_mrz(foreign_applicant(nyc, family_name=f"X{n}"), number=f"E0000{n:04d}"))
-           for n in range(0)]
-    assert own == []
+    agency_api, agency_actor, other_actor, clerk, nyc, rates, django_assert_max_num_queries
+):
     mine = []
     for n in range(12):
         person = foreign_applicant(nyc, family_name="WANG", given_names=f"LI{chr(65 + n)}")
@@ -228,8 +253,13 @@ def test_another_agencys_or_the_desks_application_is_a_404(agency_api, other_act
     assert_problem(agency_api.get(f"{APPLICATIONS}{application.case.reference}/"), 404)
     desk = submit(clerk, foreign_applicant(nyc, family_name="LIU"))
     assert_problem(agency_api.get(f"{APPLICATIONS}{desk.case.reference}/"), 404)
-    withdraw = send_json(agency_api, "post", f"{APPLICATIONS}{desk.case.reference}/withdrawal/", {"note": "x"},
-                         **{"Idempotency-Key": str(uuid.uuid4()), "If-Match": "*"})
+    withdraw = send_json(
+        agency_api,
+        "post",
+        f"{APPLICATIONS}{desk.case.reference}/withdrawal/",
+        {"note": "x"},
+        **{"Idempotency-Key": str(uuid.uuid4()), "If-Match": "*"},
+    )
     assert_problem(withdraw, 404)
 
 
@@ -247,8 +277,11 @@ def test_an_issued_e_visa_carries_its_seal_for_the_grant_notice(agency_api, agen
     visa = Visa.unscoped.get(application=application)
     assert body["decision"]["outcome"] == "issued"
     shown = body["decision"]["visa"]
-    assert (shown["number"], shown["form"], shown["valid_until"]) == (visa.number, "evisa",
-                                                                     visa.valid_until.isoformat())
+    assert (shown["number"], shown["form"], shown["valid_until"]) == (
+        visa.number,
+        "evisa",
+        visa.valid_until.isoformat(),
+    )
     seal = shown["seal"]
     assert base64.b32decode(seal + "=" * (-len(seal) % 8)) == bytes(visa.seal)
     assert body["visa_number"] == visa.number
@@ -263,8 +296,9 @@ def test_a_refusal_says_refused_and_not_why(agency_api, agency_actor, applicant)
     assert "screening" not in json.dumps(body["decision"]) and "refusal_reason" not in body
 
 
-def test_a_listed_applicant_shows_nothing_of_the_hit(agency_api, hq_officer, nyc, rates,
-                                                     django_capture_on_commit_callbacks):
+def test_a_listed_applicant_shows_nothing_of_the_hit(
+    agency_api, hq_officer, nyc, rates, django_capture_on_commit_callbacks
+):
     import_un(EXCERPT.read_bytes(), Watchlist.objects.get(code="un-sc"), actor_for(hq_officer))
     person = foreign_applicant(nyc, **{**ALIAS_OF_PAK_HAN_SE, "sex": "M"})
     with django_capture_on_commit_callbacks(execute=True):
@@ -285,8 +319,13 @@ def test_withdrawal_needs_the_current_etag(agency_api, agency_actor, applicant):
     etag = agency_api.get(url).json() and agency_api.get(url)["ETag"]
 
     def withdraw(**headers):
-        return send_json(agency_api, "post", f"{url}withdrawal/", {"note": "The trip is off."},
-                         **{"Idempotency-Key": str(uuid.uuid4()), **headers})
+        return send_json(
+            agency_api,
+            "post",
+            f"{url}withdrawal/",
+            {"note": "The trip is off."},
+            **{"Idempotency-Key": str(uuid.uuid4()), **headers},
+        )
 
     assert_problem(withdraw(), 428)
     VisaApplication.unscoped.filter(pk=application.pk).update(version=application.version + 1)  # someone changed it
@@ -298,10 +337,14 @@ def test_withdrawal_needs_the_current_etag(agency_api, agency_actor, applicant):
     assert_problem(withdraw(**{"If-Match": response["ETag"]}), 422)  # closed: nothing more to withdraw
 
 
-def test_the_schema_describes_the_visa_operations(client):
-    schema = client.get("/api/v1/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+def test_the_schema_describes_the_visa_operations(agency_api):
+    schema = agency_api.get("/api/v1/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
     text = schema.content.decode()
-    for operation in ("visa_applications_list", "visa_applications_create", "visa_applications_retrieve",
-                      "visa_application_withdrawal_create"):
+    for operation in (
+        "visa_applications_list",
+        "visa_applications_create",
+        "visa_applications_retrieve",
+        "visa_application_withdrawal_create",
+    ):
         assert operation in text
     assert actions.NoVisaNeeded  # the 422 it documents is the action's refusal
