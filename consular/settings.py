@@ -395,6 +395,7 @@ SPECTACULAR_SETTINGS = {
         "consular.api.schema.document_problems",
         "consular.api.schema.link_core_operations",
         "passports.api_schema.link_operations",
+        "visas.api_schema.link_operations",
     ],
 }
 

@@ -70,6 +70,7 @@ urlpatterns = [
     path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     # Each domain's API under its own prefix, before the core's catch-all 404 for /api/.
     path("api/v1/passports/", include("passports.api_urls")),
+    path("api/v1/visas/", include("visas.api_urls")),
     path("api/v1/", include("consular.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,13 +14,7 @@ the change list reads cases of this type in (`updated_at`, id) order.
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as ModelPermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
@@ -33,29 +27,32 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consular.api.conditional import require_if_match
-from consular.api.fields import BASE64, Choice, Integer, QueryParameters, Text
+from consular.api.conditional import not_modified
+from consular.api.fields import Base64File, Choice, Integer, QueryParameters, Text
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CURSOR, CursorPagination, page_size_from, page_size_parameter
-from consular.api.problems import PROBLEM_CONTENT_TYPE, PreconditionFailed, Unprocessable, problem
+from consular.api.problems import PROBLEM_CONTENT_TYPE, Unprocessable, field_errors, problem
 from consular.audit.actions import Action, record
 from consular.documents.photos import PHOTO_RULES
-from consular.identity.api import NewPerson, duplicates_conflict, record_new_person_or_refuse
+from consular.identity.api import NO_SUCH_PERSON, NewPerson, record_new_applicant, require_one_applicant
 from consular.identity.models import IdentityDocument, Person
 from consular.offices.api import IDEMPOTENCY_KEY
 from consular.offices.models import Office
 from consular.offices.scoping import Actor, acting_actor
 from consular.payments.rates import format_money
-from consular.versions import StaleVersion
-from consular.workflow.actions import SecondOpenCase, TransitionRefused, fire
-from consular.workflow.api import TransitionNotAllowed, case_data
+from consular.workflow.actions import SecondOpenCase, fire
+from consular.workflow.api import (
+    case_data,
+    case_row_etag,
+    case_row_version,
+    expected_case_row_versions,
+    refusals_as_problems,
+)
 from consular.workflow.forms import NOTE_MAX_LENGTH
 from consular.workflow.models import Case
 from passports import actions
@@ -107,17 +104,16 @@ IF_NONE_MATCH = OpenApiParameter(
 
 def application_version(application: PassportApplication) -> int:
     """Goes up whenever the application or its case changes (see the module docstring)."""
-    return application.version + application.case.version
+    return case_row_version(application)
 
 
 def application_etag(application: PassportApplication) -> str:
-    return f'"{application.pk}-{application_version(application)}"'
+    return case_row_etag(application)
 
 
 def expected_versions(request, application: PassportApplication) -> tuple[int, int]:
     """(application version, case version) the client read, from If-Match; it must be the current ETag."""
-    require_if_match(request, application_etag(application))
-    return application.version, application.case.version
+    return expected_case_row_versions(request, application)
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,57 +287,9 @@ def _respond(request, reference: str, *, status_code: int = status.HTTP_200_OK, 
     )
 
 
-def _field_errors(error: ModelValidationError, rename: dict[str, str] | None = None) -> dict:
-    """An action's ValidationError as field errors (`non_field_errors` for the rest), for a 422."""
-    rename = rename or {}
-    if hasattr(error, "error_dict"):
-        return {rename.get(field, field): messages for field, messages in error.message_dict.items()}
-    return {"non_field_errors": error.messages}
-
-
-@contextmanager
-def refusals_as_problems() -> Iterator[None]:
-    """An action's refusals as problems: fields and the rule 422, another office's case 403, stale 412."""
-    try:
-        yield
-    except ModelValidationError as error:
-        raise Unprocessable(_field_errors(error)) from error
-    except TransitionRefused as error:
-        raise TransitionNotAllowed(error.reason) from error
-    except StaleVersion as error:
-        raise PreconditionFailed() from error
-    except ModelPermissionDenied as error:
-        raise PermissionDenied(str(error) or None) from error
-
-
 # ---------------------------------------------------------------------------------------
 # Request bodies
 # ---------------------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.BYTE)
-class Base64File(Text):
-    """A file sent inside the JSON body, base64-encoded (RFC 4648: no data: prefix, no line breaks); becomes bytes.
-
-    The schema publishes the BASE64 pattern; the server decodes strictly, which refuses exactly what it refuses.
-    """
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(pattern=BASE64, **kwargs)
-
-    def run_validators(self, value: bytes) -> None:
-        # The pattern describes the text; the decode below is its check (a regex over 15 MB is slow).
-        return None
-
-    def to_internal_value(self, data) -> bytes:
-        text = super().to_internal_value(data)
-        try:
-            decoded = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise serializers.ValidationError(_("This is not valid base64."), code="invalid") from error
-        if not decoded:
-            raise serializers.ValidationError(_("The file is empty."), code="empty")
-        return decoded
 
 
 class ApplicationRequest(serializers.Serializer):
@@ -581,27 +529,15 @@ class ApplicationList(APIView):
         body = ApplicationRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        if (data.get("person") is None) == (data.get("new_person") is None):
-            raise Unprocessable({"person": [_("Give either `person` or `new_person`.")]})
+        require_one_applicant(data)
         person, previous_passport, collecting_office = self._references(data, actor)
         new_person = data.get("new_person")
         rename = {"person": "new_person"} if new_person is not None else {}
         with transaction.atomic():
             if new_person is not None:
-                fields = {name: value for name, value in new_person.items() if name != "confirm_new"}
-                try:
-                    recorded = record_new_person_or_refuse(
-                        fields, actor=actor, confirm_new=new_person["confirm_new"], request=request
-                    )
-                except Unprocessable as error:
-                    raise Unprocessable({"new_person": error.detail}) from error
-                if recorded.person is None:
-                    return duplicates_conflict(
-                        recorded.duplicates,
-                        detail='Likely duplicates exist. Use one of them as "person", or send again with '
-                        '"new_person": {…, "confirm_new": true}.',
-                    )
-                person = recorded.person
+                person = record_new_applicant(new_person, actor=actor, request=request)
+                if isinstance(person, Response):
+                    return person
             try:
                 application = actions.submit_application(
                     by=actor,
@@ -618,7 +554,7 @@ class ApplicationList(APIView):
                 )
             except ModelValidationError as error:
                 # Raised inside the atomic block: a person recorded with it is rolled back too.
-                raise Unprocessable(_field_errors(error, rename)) from error
+                raise Unprocessable(field_errors(error, rename)) from error
             except SecondOpenCase as refused:
                 answer = self._second_open(refused, actor)
                 transaction.set_rollback(True)  # as for a refusal of the rules: nothing of this request is kept
@@ -636,7 +572,7 @@ class ApplicationList(APIView):
             # Person.objects is scoped: another office's person is "no such person", never a hint it exists.
             person = Person.objects.filter(pk=data["person"]).first()
             if person is None:
-                errors["person"] = [_("There is no person with this id at your office.")]
+                errors["person"] = [NO_SUCH_PERSON]
         if data.get("previous_passport") is not None:
             previous = IdentityDocument.objects.filter(pk=data["previous_passport"]).first()
             if previous is None:
@@ -682,8 +618,8 @@ class ApplicationDetail(APIView):
     def get(self, request, reference):
         application = _visible_application(reference)
         etag = application_etag(application)
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        if (unchanged := not_modified(request, etag)) is not None:
+            return unchanged
         actor = acting_actor(request)
         record(by=actor, action=Action.READ, target=application.case.person, request=request._request)
         return Response(application_data(application, actor), headers={"ETag": etag})

@@ -9,6 +9,7 @@ names nothing the caller may see). A request the schema allows is therefore neve
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.csrf import csrf_failure as page_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
@@ -49,6 +50,14 @@ class Unprocessable(exceptions.ValidationError):
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "unprocessable"
+
+
+def field_errors(error: ModelValidationError, rename: dict[str, str] | None = None) -> dict:
+    """An action's ValidationError as field errors (`non_field_errors` for the rest), for a 422."""
+    rename = rename or {}
+    if hasattr(error, "error_dict"):
+        return {rename.get(field, field): messages for field, messages in error.message_dict.items()}
+    return {"non_field_errors": error.messages}
 
 
 class MalformedBody(exceptions.ParseError):

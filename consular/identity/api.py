@@ -3,6 +3,7 @@ creation that checks for duplicates first, and their identity documents."""
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, Throttled
@@ -279,6 +280,35 @@ def duplicates_conflict(duplicates: list[Duplicate], *, detail: str) -> Response
     body = problem(409, detail, "likely_duplicates")
     body["duplicates"] = [duplicate_data(duplicate) for duplicate in duplicates]
     return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
+
+
+NO_SUCH_PERSON = _("There is no person with this id at your office.")
+
+
+def require_one_applicant(data: dict) -> None:
+    """An application's body names its applicant by `person` (an id) or `new_person`: one of the two (else 422)."""
+    if (data.get("person") is None) == (data.get("new_person") is None):
+        raise Unprocessable({"person": [_("Give either `person` or `new_person`.")]})
+
+
+def record_new_applicant(new_person: dict, *, actor, request) -> Person | Response:
+    """An application's `new_person` recorded (inside the caller's transaction), or the 409 of likely duplicates.
+
+    What the rules refuse is a 422 naming `new_person.<field>`.
+    """
+    fields = {name: value for name, value in new_person.items() if name != "confirm_new"}
+    try:
+        recorded = record_new_person_or_refuse(fields, actor=actor, confirm_new=new_person["confirm_new"],
+                                               request=request)
+    except Unprocessable as error:
+        raise Unprocessable({"new_person": error.detail}) from error
+    if recorded.person is None:
+        return duplicates_conflict(
+            recorded.duplicates,
+            detail='Likely duplicates exist. Use one of them as "person", or send again with '
+            '"new_person": {…, "confirm_new": true}.',
+        )
+    return recorded.person
 
 
 class PersonDetail(APIView):

@@ -1,17 +1,26 @@
-"""Cases over REST: the visible cases, one case with its history and next steps, and firing a transition."""
+"""Cases over REST: the visible cases, one case with its history and next steps, and firing a transition.
 
+Also what every domain's API over its cases shares: the version of a domain row together with
+its case, and an action's refusals as problems.
+"""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as ModelPermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consular.api.conditional import etag_for
+from consular.api.conditional import etag_for, require_if_match
 from consular.api.fields import Integer, QueryParameters, Text
 from consular.api.idempotency import idempotent
 from consular.api.pagination import CURSOR, KeysetPagination, page_size_parameter
-from consular.api.problems import Conflict, UnprocessableRequest
+from consular.api.problems import Conflict, PreconditionFailed, Unprocessable, UnprocessableRequest, field_errors
 from consular.api.schema import IF_NONE_MATCH, PROBLEM_BODY
 from consular.audit.actions import Action, record
 from consular.offices.api import IDEMPOTENCY_KEY
@@ -32,6 +41,40 @@ class StaleCase(Conflict):
 
 class TransitionNotAllowed(UnprocessableRequest):
     default_code = "transition_refused"
+
+
+def case_row_version(row) -> int:
+    """A domain row with its case (a passport or visa application): the sum of their versions.
+
+    Each keeps a version that only ever goes up and every write bumps one of them, so the sum
+    goes up on every change and never repeats: the `version` clients see.
+    """
+    return row.version + row.case.version
+
+
+def case_row_etag(row) -> str:
+    return f'"{row.pk}-{case_row_version(row)}"'
+
+
+def expected_case_row_versions(request, row) -> tuple[int, int]:
+    """(row version, case version) the client read, from If-Match; it must be the current ETag (428/412)."""
+    require_if_match(request, case_row_etag(row))
+    return row.version, row.case.version
+
+
+@contextmanager
+def refusals_as_problems() -> Iterator[None]:
+    """An action's refusals as problems: fields and the rule 422, another office's case 403, stale 412."""
+    try:
+        yield
+    except ModelValidationError as error:
+        raise Unprocessable(field_errors(error)) from error
+    except TransitionRefused as error:
+        raise TransitionNotAllowed(error.reason) from error
+    except StaleVersion as error:
+        raise PreconditionFailed() from error
+    except ModelPermissionDenied as error:
+        raise PermissionDenied(str(error) or None) from error
 
 
 def status_labels() -> dict[str, dict[str, str]]:
