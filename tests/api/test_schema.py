@@ -162,6 +162,7 @@ def test_page_size_bounds_in_the_schema_are_the_servers(schema):
         "/api/v1/offices/{code}/holidays/": (1, 200),
         "/api/v1/passports/applications/": (1, 200),
         "/api/v1/passports/invalidated/": (1, 1000),
+        "/api/v1/visas/applications/": (1, 200),
     }
 
 
