@@ -317,6 +317,8 @@ def no_visa_needed(error: actions.NoVisaNeeded) -> Response:
 class ApplicationList(APIView):
     """The agency's own applications, oldest change first; and submitting a new one."""
 
+    for_accredited_agencies = True  # it sees only its own (VisaApplication.objects.visible_to)
+
     pagination_class = CursorPagination
     # A new application may carry the photo, base64-encoded (consular.api.parsers).
     max_body_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -477,6 +479,8 @@ class ApplicationList(APIView):
 
 
 class ApplicationDetail(APIView):
+    for_accredited_agencies = True
+
     @extend_schema(
         summary="One visa application you submitted",
         operation_id="visa_applications_retrieve",
@@ -504,6 +508,8 @@ class ApplicationDetail(APIView):
 
 
 class ApplicationWithdrawal(APIView):
+    for_accredited_agencies = True
+
     @extend_schema(
         summary="Withdraw an application",
         operation_id="visa_application_withdrawal_create",

@@ -4,9 +4,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from consular.api.problems import not_found_response
 from consular.offices import api as offices_api
 
+
+class SchemaView(SpectacularAPIView):
+    for_accredited_agencies = True  # the schema is for every caller, an accredited agency included
+
+
+class SchemaDocsView(SpectacularSwaggerSplitView):
+    for_accredited_agencies = True
+
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
+    path("docs/", SchemaDocsView.as_view(url_name="api_schema"), name="api_docs"),
     path("me/", offices_api.MeView.as_view(), name="api_me"),
     path("offices/", offices_api.OfficeList.as_view(), name="api_office_list"),
     path("offices/<str:code>/", offices_api.OfficeDetail.as_view(), name="api_office_detail"),

@@ -49,6 +49,8 @@ def _date_taken(taken: actions.DateTaken) -> DateTaken:
 
 
 class MeView(APIView):
+    for_accredited_agencies = True  # who and which office it acts for: its own facts
+
     @extend_schema(
         summary="Who am I acting as",
         responses=inline_serializer("Me", {

@@ -348,3 +348,11 @@ def test_the_schema_describes_the_visa_operations(agency_api):
     ):
         assert operation in text
     assert actions.NoVisaNeeded  # the 422 it documents is the action's refusal
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/", "/api/v1/offices/", "/api/v1/passports/applications/"])
+def test_an_agency_reaches_no_other_api(api, agency, path):
+    """Its token reads only its own visa applications, not the mission's cases, persons or passports."""
+    response = api(agency[1]).get(path)
+    assert response.status_code == 403
+    assert "only the visa applications API" in response.json()["detail"]
