@@ -42,6 +42,12 @@ def _tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _seal_keys_in_a_temporary_folder(settings, tmp_path):
+    """seed_demo and issuance make seal keys when there are none: never in the checkout's var/."""
+    settings.SEAL_KEYS_DIR = tmp_path / "seal-keys"
+
+
+@pytest.fixture(autouse=True)
 def _protected_files_in_a_temporary_folder(settings, tmp_path):
     """Photos and exports a test writes go to its own folder, not var/protected."""
     settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
