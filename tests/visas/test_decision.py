@@ -166,3 +166,16 @@ def test_a_withdrawn_application_is_no_longer_screened_again(screened, clerk):
     assert ScreeningSubject.objects.open().filter(case=screened.case).exists()
     fire(_case(screened), "withdraw", by=clerk, expected_version=_case(screened).version, note="Trip cancelled.")
     assert not ScreeningSubject.objects.open().filter(case=screened.case).exists()
+
+
+def test_the_screening_tasks_run_as_in_a_worker_with_no_office_scope(screened, hq_actor):
+    """A worker process has no request, so no office scope: the tasks must not need one."""
+    from django_scopes import scope
+
+    from consular.screening import tasks
+    from consular.screening.models import Watchlist
+
+    run = import_un(EXCERPT.read_bytes(), Watchlist.objects.get(code="un-sc"), hq_actor).run
+    with scope():  # scopes on, no dimension active: what a worker process sees
+        assert tasks.rescreen_after_import(run.pk) >= 0
+        assert tasks.screen_subject(screened.case.screening.pk) == 0
