@@ -8,7 +8,6 @@ from babel.numbers import get_currency_precision
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from consular.payments.forms import PaymentForm
 from consular.payments.rates import format_money
 from consular.versions import StaleVersion
 from consular.workflow.actions import TransitionRefused
-from consular.workflow.case_pages import Kept, Outcome, shared_context, shared_post
+from consular.workflow.case_pages import Kept, Outcome, Posted, shared_context, shared_post
 from consular.workflow.transitions import case_type_of
 from visas import actions, screening
 from visas.forms import (
@@ -188,15 +187,6 @@ def visible_application(reference: str) -> VisaApplication:
         ),
         case__reference=reference,
     )
-
-
-@dataclass
-class Posted:
-    """The form a POST brought back (kept on a refusal or a conflict), and which one it was."""
-
-    name: str
-    form: Form | None = None
-    item_pk: int | None = None
 
 
 DECISION_FORMS = {

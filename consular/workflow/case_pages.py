@@ -55,6 +55,15 @@ class Kept:
 
 
 @dataclass
+class Posted:
+    """A domain page's own form a POST brought back (kept on a refusal or a conflict), and which one it was."""
+
+    name: str  # the page's name for it: "verify", "payment" …
+    form: object = None  # the bound form, with what the user typed
+    item_pk: int | None = None  # the row it was for, on a page with one form per row (a checklist)
+
+
+@dataclass
 class Outcome:
     """Why a POST shows the page again instead of moving on; the page's own view renders it."""
 

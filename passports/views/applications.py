@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from consular.payments.forms import PaymentForm
 from consular.payments.rates import NoExchangeRate, format_money, in_local_currency
 from consular.versions import StaleVersion
 from consular.workflow.actions import SecondOpenCase, TransitionRefused
-from consular.workflow.case_pages import Kept, Outcome, shared_context, shared_post
+from consular.workflow.case_pages import Kept, Outcome, Posted, shared_context, shared_post
 from consular.workflow.queues import Show
 from consular.workflow.transitions import case_type_of
 from passports import actions
@@ -360,15 +359,6 @@ def _visible_application(reference: str) -> PassportApplication:
         ),
         case__reference=reference,
     )
-
-
-@dataclass
-class Posted:
-    """The form a POST brought back (kept on a refusal or a conflict), and which one it was."""
-
-    name: str  # "verify", "payment" or "photo"
-    form: Form | None = None
-    item_pk: int | None = None
 
 
 @require_http_methods(["GET", "POST"])
