@@ -22,6 +22,7 @@ Refuses a database whose name lacks "bench".
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -58,22 +59,52 @@ from consular.screening.screening_actions import rescreen_after_import  # noqa: 
 from consular.workflow.models import Case, CaseAccess  # noqa: E402
 
 BATCH = 10_000
-SYLLABLE_TEXT = (
-    "ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho ma mi mu me mo ya yu yo ra ri ru re "
-    "ro wa an el ab du al ra him mo ham med ser gei iv an ov pet rov kim lee park choi zhang wang li liu chen yang "
-    "hu ang zhao wu zhou xu sun ma zhu gar cia lo pez mar tin ez ro dri guez sil va san tos ng uy en tr an"
-)
-SYLLABLES = SYLLABLE_TEXT.split()
+UN_LIST = Path(__file__).resolve().parent.parent / "tests" / "screening" / "data" / "un_sc_consolidated_full.xml"
 NATIONALITIES = ["AFG", "IRQ", "PAK", "PRK", "SYR", "YEM", "SOM", "LBY", "RUS", "CHN", "USA", "GBR", "FRA", "TUN"]
+ZIPF = 1.0  # name frequencies fall off like 1/rank, as surname and given-name counts of real populations do
 
 
-def word(rng: random.Random, parts: tuple[int, int]) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(*parts))).upper()
+def _pools() -> list[tuple[str, list[str], list[str]]]:
+    """(nationality, family names, given names): the dev set's common names of 17 cultures, and the UN list's words.
+
+    The UN pool is every word of the list's individuals' names (first name words as given names,
+    the others as family names), so a generated entry looks like a listed one recombined.
+    """
+    from tests.identity.test_screening_dev import POOLS
+
+    def words(text: str) -> list[str]:  # "A B|C D" is names A, B, C D: a pool mixes one- and two-word names
+        return [name for part in text.split("|") for name in ([part] if len(part.split()) <= 2 else part.split())]
+
+    pools = [(nationality, words(families), words(givens)) for nationality, families, givens in POOLS]
+    text = UN_LIST.read_text(encoding="utf-8")
+    givens, families = [], []
+    for individual in re.findall(r"<INDIVIDUAL>(.*?)</INDIVIDUAL>", text, re.S):
+        first = re.search(r"<FIRST_NAME>([^<]*)</FIRST_NAME>", individual)
+        others = re.findall(r"<(?:SECOND|THIRD|FOURTH)_NAME>([^<]*)</", individual)
+        if first:
+            givens += [w for w in re.split(r"[\s,]+", first.group(1).upper()) if w.isalpha() and len(w) > 1]
+        for other in others:
+            families += [w for w in re.split(r"[\s,]+", other.upper()) if w.isalpha() and len(w) > 1]
+    # The list's own frequencies: MUHAMMAD and ABDUL are common on it, as they are in the pool.
+    for nationality in ("AFG", "IRQ", "PAK", "PRK", "SYR", "YEM", "SOM", "LBY"):
+        pools.append((nationality, families, givens))
+    return pools
+
+
+POOLS = _pools()
+
+
+def _zipf_choice(rng: random.Random, words: list[str]) -> str:
+    """A word of the pool, the first ones most often (rank r drawn with weight 1/r)."""
+    return rng.choices(words, weights=[1 / (rank + 1) ** ZIPF for rank in range(len(words))])[0]
 
 
 def person_name(rng: random.Random) -> tuple[str, str]:
-    given = " ".join(word(rng, (2, 3)) for _ in range(rng.choice((1, 1, 2))))
-    return word(rng, (2, 3)), given
+    """(family, given): a culture's pool, a family name and one or two given names by frequency."""
+    _nationality, families, givens = rng.choice(POOLS)
+    family = _zipf_choice(rng, families)
+    given = " ".join(dict.fromkeys(_zipf_choice(rng, givens) for _ in range(rng.choice((1, 1, 2)))))
+    return family, given
 
 
 def typo(rng: random.Random, text: str) -> str:
