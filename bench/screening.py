@@ -20,6 +20,7 @@ Refuses a database whose name lacks "bench".
 """
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -94,9 +95,14 @@ def _pools() -> list[tuple[str, list[str], list[str]]]:
 POOLS = _pools()
 
 
+CUMULATIVE = {}  # id of a pool's word list: its Zipf weights, accumulated (as random.choices would)
+
+
 def _zipf_choice(rng: random.Random, words: list[str]) -> str:
     """A word of the pool, the first ones most often (rank r drawn with weight 1/r)."""
-    return rng.choices(words, weights=[1 / (rank + 1) ** ZIPF for rank in range(len(words))])[0]
+    if id(words) not in CUMULATIVE:
+        CUMULATIVE[id(words)] = list(itertools.accumulate(1 / (rank + 1) ** ZIPF for rank in range(len(words))))
+    return rng.choices(words, cum_weights=CUMULATIVE[id(words)])[0]
 
 
 def person_name(rng: random.Random) -> tuple[str, str]:
