@@ -44,6 +44,7 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 from consular.identity.models import Person  # noqa: E402
 from consular.offices.models import Office  # noqa: E402
+from consular.screening import screening  # noqa: E402
 from consular.screening.models import (  # noqa: E402
     EntryBirthDate,
     EntryName,
@@ -304,7 +305,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--update", type=int, default=100, help="entries changed before the re-screen")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--without-could-match", action="store_true",
+                        help="score every candidate per date, as before could_match (for the comparison)")
     arguments = parser.parse_args()
+    if arguments.without_could_match:
+        screening.could_match = lambda *_arguments: True
     name = connection.settings_dict["NAME"]
     if connection.vendor != "postgresql" or "bench" not in str(name):
         sys.exit(f"Refusing to run on {connection.vendor} database {name!r}: use a PostgreSQL database named *bench*.")
