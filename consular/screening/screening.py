@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from consular.identity.names import Match, NameRecord, PartialDate, blocking_keys, score, split_listed_name
 from consular.screening.models import (
@@ -88,7 +89,8 @@ def name_keys(family: str, given: str) -> set[str]:
     return {key[:KEY_LENGTH] for key in blocking_keys(family, given) if key and not key.startswith(":")}
 
 
-def listed_splits(full_name: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)
+def listed_splits(full_name: str) -> tuple[tuple[str, str], ...]:
     """(family, given) readings of a name a list publishes whole: `split_listed_name`'s, and family name first.
 
     The UN list does not say which word is the family name; it is usually the last ("ABDUL HAQ
@@ -96,19 +98,21 @@ def listed_splits(full_name: str) -> list[tuple[str, str]]:
     """
     family, given = split_listed_name(full_name)
     if not (family or given):
-        return []
+        return ()
     splits = [(family, given)]
     words = given.split()
     if words:
         splits.append((words[0], " ".join([*words[1:], family])))
-    return splits
+    return tuple(splits)
 
 
-def listed_name_keys(full_name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def listed_name_keys(full_name: str) -> frozenset[str]:
+    """The keys of a listed name; cached, for lists repeat common names (a million entries, far fewer names)."""
     keys: set[str] = set()
     for family, given in listed_splits(full_name):
         keys |= name_keys(family, given)
-    return keys
+    return frozenset(keys)
 
 
 def rebuild_entry_keys(entry_ids: Iterable[int] | None = None) -> int:
@@ -211,14 +215,44 @@ def reason_field(text: str) -> str:
     return "name"
 
 
+# `score` gives a date of birth at most BIRTH_DATE_POINTS["same"] and never makes a weak name strong, so a
+# name that is no match with an equal date is no match with any: `could_match` skips it, unscored per date.
+BEST_BIRTH = PartialDate(2000, 1, 1)
+
+
+@lru_cache(maxsize=65536)
+def could_match(family: str, given: str, listed: str, applicant: tuple[str, str, str]) -> bool:
+    """Whether this listed name and nationality could match the applicant (family, given, nationality) at all.
+
+    Scored once with both dates of birth equal: the most a date can add, so a False here is False for
+    every date the entry lists (the proof: tests/screening/test_screening_find.py). Namesakes repeat on a
+    large list, so one comparison answers for all who share a name; cached across applicants.
+    """
+    applicant_family, applicant_given, theirs = applicant
+    return score(
+        NameRecord(family, given, BEST_BIRTH, listed), NameRecord(applicant_family, applicant_given, BEST_BIRTH, theirs)
+    ).is_match
+
+
 def best_name_match(candidate: Candidate, applicant: Applicant) -> tuple[Match, str] | None:
     """The best comparison of the applicant with any of the entry's names, dates and nationalities.
 
     A date and nationality under which even the applicant's own name would not be a match are
     skipped without comparing names: `score` grows with name similarity, so the same name is the
     best a listed name can do (a date of birth that differs beyond a typing slip rules most out).
+    A name and nationality that `could_match` rules out is not scored per date. Returns None when
+    nothing is left to score: then no name of the entry is a match.
     """
     pairs = _nationality_pairs(candidate.nationalities, list(applicant.nationalities))
+    names = [
+        (full_name, family, given, listed, theirs)
+        for full_name in candidate.names
+        for family, given in listed_splits(full_name)
+        for listed, theirs in pairs
+        if could_match(family, given, listed, (applicant.family, applicant.given, theirs))
+    ]
+    if not names:
+        return None
     queries = {
         theirs: NameRecord(applicant.family, applicant.given, applicant.birth_date, theirs) for _listed, theirs in pairs
     }
@@ -229,12 +263,14 @@ def best_name_match(candidate: Candidate, applicant: Applicant) -> tuple[Match, 
         if score(NameRecord(applicant.family, applicant.given, birth, listed), queries[theirs]).is_match
     ]
     best: tuple[Match, str] | None = None
-    for full_name in candidate.names:
-        for family, given in listed_splits(full_name):
-            for birth, listed, theirs in settings:
-                match = score(NameRecord(family, given, birth, listed), queries[theirs])
-                if best is None or match.score > best[0].score:
-                    best = (match, full_name)
+    for full_name, family, given, listed, theirs in names:
+        for birth, listed_here, theirs_here in settings:
+            if (listed_here, theirs_here) != (listed, theirs):
+                continue
+            match = score(NameRecord(family, given, birth, listed), queries[theirs])
+            # A match beats a higher-scoring non-match (a strong name outranks a weak one with a better date).
+            if best is None or (match.is_match, match.score) > (best[0].is_match, best[0].score):
+                best = (match, full_name)
     return best
 
 

@@ -116,3 +116,35 @@ def test_the_candidate_read_is_one_query(django_assert_num_queries):
     keys = screening.name_keys("KANG", "MYONG CHOL")
     with django_assert_num_queries(1):
         assert screening.candidate_ids(keys)
+
+
+def test_an_equal_date_of_birth_is_the_most_a_date_adds():
+    """`could_match` scores names with equal dates: sound only while no other agreement earns more."""
+    from consular.identity.names import BIRTH_DATE_POINTS
+
+    assert BIRTH_DATE_POINTS["same"] == max(BIRTH_DATE_POINTS.values())
+
+
+def test_could_match_never_rules_out_a_match_of_the_labelled_set():
+    """Every pair of the labelled screening set, under every date either side holds: a match passes could_match."""
+    import csv
+    from pathlib import Path
+
+    from consular.identity.names import NameRecord, PartialDate, score
+
+    with Path("tests/identity/data/screening_dev.csv").open(encoding="utf-8") as labelled:
+        rows = list(csv.DictReader(labelled))
+    dates = {PartialDate.parse(row[f"{side}_dob"]) for row in rows for side in ("list", "query")}
+    matches = 0
+    for row in rows:
+        for listed_birth in dates:
+            listed = NameRecord(row["list_family"], row["list_given"], listed_birth, row["list_nat"])
+            query = NameRecord(
+                row["query_family"], row["query_given"], PartialDate.parse(row["query_dob"]), row["query_nat"]
+            )
+            if score(listed, query).is_match:
+                matches += 1
+                assert screening.could_match(
+                    listed.family, listed.given, listed.nationality, (query.family, query.given, query.nationality)
+                ), row
+    assert matches > 0
