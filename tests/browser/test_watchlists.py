@@ -71,7 +71,8 @@ def test_the_job_page_follows_a_running_import_until_its_report(staff_page: Page
 
     sign_in(page, "hq_officer")
     page.goto(f"/screening/imports/{job.pk}/")
-    expect(page.locator("#job-status")).to_contain_text("0 of 700")
+    expect(page.locator("#job-status")).to_contain_text(
+        ja("Importing: %(done)s of %(total)s entries compared.") % {"done": 0, "total": 700})
 
     with scopes_disabled():
         ImportJob.objects.filter(pk=job.pk).update(
