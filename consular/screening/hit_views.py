@@ -87,7 +87,7 @@ def _page(request, actor: Actor, hit: ScreeningHit, *, form=None, status: int = 
     person = case.person
     record(by=actor, action=Action.READ, target=person, request=request)
     entry = hit.entry
-    proposer = hit.proposed_by_user_id == getattr(actor.user, "pk", None) or hit.proposed_by == actor.name
+    proposer = screening_actions.proposed_by(hit, actor)
     context = {
         "hit": hit,
         "case": case,

@@ -416,9 +416,7 @@ def confirm_hit(hit: ScreeningHit, *, by: Actor, note: str = "", expected_versio
         old_status=hit.status,
         status=Status.CONFIRMED,
         note=note,
-        decided_by=by.name,
-        decided_by_user=_user(by),
-        decided_at=timezone.now(),
+        **_decided(by),
     )
 
 
@@ -452,10 +450,20 @@ def clear_hit(hit: ScreeningHit, *, by: Actor, reason: str, note: str, expected_
         status=Status.CLEARED,
         clear_reason=reason,
         note=note,
-        decided_by=by.name,
-        decided_by_user=_user(by),
-        decided_at=now,
+        **_decided(by, now),
     )
+
+
+def _decided(by: Actor, when=None) -> dict:
+    """Who decided the hit, and when: the fields every final adjudication writes."""
+    return {"decided_by": by.name, "decided_by_user": _user(by), "decided_at": when or timezone.now()}
+
+
+def proposed_by(hit: ScreeningHit, actor: Actor) -> bool:
+    """Whether `actor` proposed this hit's clearance (and so may not be its second person)."""
+    proposer = hit.proposed_by_user_id
+    same_user = proposer is not None and actor.user is not None and proposer == actor.user.pk
+    return same_user or hit.proposed_by == actor.name
 
 
 def _ensure_second_person(hit: ScreeningHit, by: Actor) -> None:
@@ -468,8 +476,7 @@ def _ensure_second_person(hit: ScreeningHit, by: Actor) -> None:
 def agree_clearance(hit: ScreeningHit, *, by: Actor, note: str = "", expected_version: int) -> ScreeningHit:
     """The second person agrees: the hit is cleared. Not the person who proposed it."""
     _ensure_second_person(hit, by)
-    proposer = hit.proposed_by_user_id
-    if (proposer is not None and by.user is not None and proposer == by.user.pk) or hit.proposed_by == by.name:
+    if proposed_by(hit, by):
         raise AdjudicationRefused(_("A second person must agree: you proposed this clearance yourself."))
     note = _clean_note(note, required=False)
     return _decide(
@@ -479,9 +486,7 @@ def agree_clearance(hit: ScreeningHit, *, by: Actor, note: str = "", expected_ve
         old_status=hit.status,
         status=Status.CLEARED,
         second_note=note,
-        decided_by=by.name,
-        decided_by_user=_user(by),
-        decided_at=timezone.now(),
+        **_decided(by),
     )
 
 
@@ -498,9 +503,7 @@ def reject_clearance(hit: ScreeningHit, *, by: Actor, note: str = "", expected_v
         status=Status.OPEN,
         second_note=note,
         clear_reason="",
-        decided_by=by.name,
-        decided_by_user=_user(by),
-        decided_at=timezone.now(),
+        **_decided(by),
     )
 
 
